@@ -1,0 +1,69 @@
+#include "cli/cli_common.h"
+
+#include "core/util/error.h"
+
+namespace govsync::cli {
+
+Args::Args(const std::vector<std::string>& argv, const std::set<std::string>& valueOptions,
+           const std::set<std::string>& flags) {
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a.size() > 2 && a.rfind("--", 0) == 0) {
+      std::string name = a.substr(2), value;
+      const bool inlineValue = name.find('=') != std::string::npos;
+      if (inlineValue) {
+        value = name.substr(name.find('=') + 1);
+        name = name.substr(0, name.find('='));
+      }
+      if (flags.count(name) && !inlineValue) {
+        flags_.insert(name);
+      } else if (valueOptions.count(name) || kCommonOptions.count(name)) {
+        if (!inlineValue) {
+          if (i + 1 >= argv.size()) throw Error::invalid("option --" + name + " needs a value");
+          value = argv[++i];
+        }
+        values_[name] = value;
+      } else {
+        std::string known;
+        for (const auto& o : valueOptions) known += " --" + o;
+        for (const auto& o : kCommonOptions) known += " --" + o;
+        for (const auto& f : flags) known += " --" + f;
+        throw Error::invalid("unknown option --" + name + " (known:" + known + ")");
+      }
+    } else {
+      positional_.push_back(a);
+    }
+  }
+}
+
+std::optional<std::string> Args::get(const std::string& name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string Args::getOr(const std::string& name, const std::string& fallback) const {
+  return get(name).value_or(fallback);
+}
+
+Config loadConfig(const Args& args) {
+  Config config = args.get("config") ? Config::load(*args.get("config")) : Config();
+  if (auto dir = args.get("data-dir")) config.set("data_dir", *dir);
+  return config;
+}
+
+store::StoreOptions storeOptions(const Config& config) {
+  store::StoreOptions o;
+  o.backend = config.getString("store.backend");
+  o.sqlitePath = config.sqlitePath();
+  o.postgresConninfo = config.getString("store.postgres.conninfo");
+  o.postgresPassword = config.getString("store.postgres.password");
+  o.poolSize = static_cast<size_t>(config.getInt("store.pool_size"));
+  return o;
+}
+
+std::unique_ptr<store::Store> openConfiguredStore(const Config& config) {
+  return store::openStore(storeOptions(config));
+}
+
+}  // namespace govsync::cli

@@ -1,0 +1,60 @@
+// What every subcommand shares: argument parsing, loading the configuration
+// (--config, --data-dir), opening the store.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/config/config.h"
+#include "core/store/store.h"
+
+namespace govsync::cli {
+
+/// Parsed arguments of one subcommand: --name value / --name=value options,
+/// --flag switches, and positional arguments. Unknown options are errors.
+class Args {
+ public:
+  /// `valueOptions` take a value; `flags` do not. Throws Error(InvalidInput).
+  Args(const std::vector<std::string>& argv, const std::set<std::string>& valueOptions,
+       const std::set<std::string>& flags);
+
+  std::optional<std::string> get(const std::string& name) const;
+  std::string getOr(const std::string& name, const std::string& fallback) const;
+  bool has(const std::string& flag) const { return flags_.count(flag) > 0; }
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::set<std::string> flags_;
+  std::vector<std::string> positional_;
+};
+
+/// Options every subcommand accepts.
+inline const std::set<std::string> kCommonOptions = {"config", "data-dir"};
+
+/// The configuration named by --config (or the embedded defaults), with
+/// --data-dir applied.
+Config loadConfig(const Args& args);
+/// Store options from the configuration.
+store::StoreOptions storeOptions(const Config& config);
+std::unique_ptr<store::Store> openConfiguredStore(const Config& config);
+
+/// One subcommand of `govsync`.
+struct Command {
+  std::string name;     ///< e.g. "serve", "feed read"
+  std::string summary;  ///< one line for --help
+  std::string usage;    ///< options, for `govsync NAME --help`
+  std::function<int(const std::vector<std::string>&)> run;
+};
+
+/// Registered explicitly by each cli/cmd_*.cpp (no static self-registration).
+void addServeCommands(std::vector<Command>& out);
+void addStoreCommands(std::vector<Command>& out);
+void addConfigCommands(std::vector<Command>& out);
+
+}  // namespace govsync::cli

@@ -1,0 +1,68 @@
+// Every configuration key of govsync, declared once. config/govsync.yaml is
+// the documented example of these; `govsync config keys` prints this table.
+#include "core/config/config.h"
+
+namespace govsync {
+
+namespace {
+KeySpec str(std::string name, std::string def, std::string doc) {
+  return {std::move(name), ValueKind::String, std::move(def), std::move(doc), 0, 0, {}, {}, false};
+}
+KeySpec secret(std::string name, std::string doc) {
+  KeySpec k = str(std::move(name), "", std::move(doc));
+  k.secret = true;
+  return k;
+}
+KeySpec integer(std::string name, int64_t def, int64_t min, int64_t max, std::string doc) {
+  return {std::move(name), ValueKind::Int, std::to_string(def), std::move(doc), min, max, {}, {}, false};
+}
+KeySpec choice(std::string name, std::string def, std::vector<std::string> choices, std::string doc) {
+  return {std::move(name), ValueKind::Enum, std::move(def), std::move(doc), 0, 0, std::move(choices), {}, false};
+}
+KeySpec section(std::string name, std::string doc, std::vector<KeySpec> children) {
+  return {std::move(name), ValueKind::Section, "", std::move(doc), 0, 0, {}, std::move(children), false};
+}
+}  // namespace
+
+const KeySpec& configSpec() {
+  static const KeySpec root = section(
+      "", "govsync configuration",
+      {
+          str("data_dir", "./data", "Folder for the embedded store and other state."),
+          section("store", "The record store.",
+                  {
+                      choice("backend", "sqlite", {"sqlite", "postgres"}, "sqlite (embedded, one file) or postgres."),
+                      integer("pool_size", 8, 1, 256, "Database connections kept open."),
+                      section("sqlite", "The embedded SQLite store.",
+                              {str("path", "", "Database file; default <data_dir>/govsync.db.")}),
+                      section("postgres", "The PostgreSQL store.",
+                              {
+                                  str("conninfo", "",
+                                      "libpq connection string, e.g. \"host=db port=5432 dbname=govsync "
+                                      "user=govsync\"."),
+                                  secret("password", "Password; use ${ENV_VAR} to take it from the environment."),
+                              }),
+                  }),
+          section("http", "The HTTP gateway.",
+                  {
+                      str("listen", "127.0.0.1", "Address to listen on (loopback until configured otherwise)."),
+                      integer("port", 8080, 0, 65535, "TCP port; 0 picks a free one."),
+                  }),
+          section("thrift", "The Thrift gateway.",
+                  {
+                      str("listen", "127.0.0.1", "Address to listen on."),
+                      integer("port", 9090, 0, 65535, "TCP port; 0 picks a free one."),
+                  }),
+          section("mappings", "Mapping files.",
+                  {
+                      str("dir", "mappings/platforms", "Folder of platform mapping files (*.yaml)."),
+                      str("codes_dir", "mappings/codes", "Folder of code-table CSV files."),
+                  }),
+          section(
+              "log", "Logging.",
+              {choice("level", "information", {"error", "warning", "information", "debug"}, "Lowest level written.")}),
+      });
+  return root;
+}
+
+}  // namespace govsync

@@ -1,0 +1,23 @@
+// Display masks for personal data (GB/T 35273 practice; see
+// ../shared/reference/domain-standards.md §4). Used when serving records to
+// callers without the `pii` scope, in logs, and by the mapping functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "schema/record_schema.h"
+
+namespace govsync {
+
+/// 13812341234 → 138****1234; shorter numbers keep at most a third visible.
+std::string maskPhone(std::string_view phone);
+/// 18-character ID → first 6 + 8 stars + last 4; other lengths keep first 6
+/// and last 4 when long enough, else all stars.
+std::string maskIdNo(std::string_view id);
+/// 张三 → 张*, 欧阳修 → 欧**: first character kept, each other character a star.
+std::string maskName(std::string_view name);
+/// Applies the mask that `kind` names; PiiKind::None returns the value as is.
+std::string maskAs(schema::PiiKind kind, std::string_view value);
+
+}  // namespace govsync

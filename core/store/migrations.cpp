@@ -1,0 +1,163 @@
+// Versioned schema migrations of the store, one DDL text for both engines
+// ({BIGINT}, {BLOB}, {AUTOID} are filled in per Dialect). Append new
+// migrations at the end; never edit one that has shipped.
+#include <string>
+#include <vector>
+
+#include "core/store/sql_store.h"
+#include "core/util/error.h"
+#include "core/util/time.h"
+
+namespace govsync::store {
+
+namespace {
+
+struct Migration {
+  int version;
+  const char* description;
+  const char* ddl;
+};
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all = {
+      {1, "records, change feed, checkpoints, dead letters, subscriptions, audit, clients", R"SQL(
+CREATE TABLE records (
+  record_id TEXT PRIMARY KEY,
+  source_system TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  version {BIGINT} NOT NULL,
+  deleted {BIGINT} NOT NULL,
+  payload_sha256 TEXT NOT NULL,
+  department TEXT NOT NULL,
+  region_code TEXT NOT NULL,
+  mapping TEXT NOT NULL,
+  ingested_at {BIGINT} NOT NULL,
+  body {BLOB} NOT NULL,
+  UNIQUE (source_system, kind, source_id)
+);
+CREATE TABLE feed_head (id {BIGINT} PRIMARY KEY CHECK (id = 1), position {BIGINT} NOT NULL);
+INSERT INTO feed_head (id, position) VALUES (1, 0);
+CREATE TABLE changes (
+  position {BIGINT} PRIMARY KEY,
+  record_id TEXT NOT NULL,
+  version {BIGINT} NOT NULL,
+  kind TEXT NOT NULL,
+  source_system TEXT NOT NULL,
+  region_code TEXT NOT NULL,
+  department TEXT NOT NULL,
+  deleted {BIGINT} NOT NULL,
+  committed_at {BIGINT} NOT NULL,
+  json_full TEXT NOT NULL,
+  json_masked TEXT NOT NULL,
+  checksum {BIGINT} NOT NULL
+);
+CREATE INDEX changes_by_kind ON changes (kind, position);
+CREATE INDEX changes_by_source ON changes (source_system, position);
+CREATE INDEX changes_by_region ON changes (region_code, position);
+CREATE INDEX changes_by_record ON changes (record_id, position);
+CREATE TABLE checkpoints (
+  connector TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at {BIGINT} NOT NULL
+);
+CREATE TABLE dead_letters (
+  id {AUTOID},
+  source TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  error TEXT NOT NULL,
+  field TEXT NOT NULL,
+  function TEXT NOT NULL,
+  value TEXT NOT NULL,
+  mapping TEXT NOT NULL,
+  raw {BLOB} NOT NULL,
+  raw_format TEXT NOT NULL,
+  created_at {BIGINT} NOT NULL,
+  resolved {BIGINT} NOT NULL,
+  resolved_at {BIGINT},
+  resolved_record_id TEXT
+);
+CREATE INDEX dead_letters_by_source ON dead_letters (source, resolved, id);
+CREATE INDEX dead_letters_by_time ON dead_letters (created_at);
+CREATE TABLE subscriptions (
+  name TEXT PRIMARY KEY,
+  position {BIGINT} NOT NULL,
+  filter TEXT NOT NULL,
+  created_at {BIGINT} NOT NULL,
+  updated_at {BIGINT} NOT NULL
+);
+CREATE TABLE audit_log (
+  seq {BIGINT} PRIMARY KEY,
+  at {BIGINT} NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE audit_head (id {BIGINT} PRIMARY KEY CHECK (id = 1), seq {BIGINT} NOT NULL, hash TEXT NOT NULL);
+INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
+CREATE TABLE api_clients (
+  key_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  department TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  secret_salt TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  created_at {BIGINT} NOT NULL,
+  revoked_at {BIGINT}
+);
+)SQL"},
+  };
+  return all;
+}
+
+}  // namespace
+
+std::string Dialect::ddl(std::string_view templ) const {
+  std::string out(templ);
+  auto replaceAll = [&](const std::string& token, const std::string& with) {
+    for (size_t pos = out.find(token); pos != std::string::npos; pos = out.find(token, pos + with.size()))
+      out.replace(pos, token.size(), with);
+  };
+  replaceAll("{BIGINT}", bigint);
+  replaceAll("{BLOB}", blob);
+  replaceAll("{AUTOID}", autoId);
+  return out;
+}
+
+void SqlStore::migrate() {
+  auto conn = pool_.acquire();
+  const int known = migrations().back().version;
+  inTransaction(*conn, true, [&] {
+    if (dialect_.name == "postgres") {
+      // One migrator at a time when several govsync processes start together.
+      conn->query("SELECT pg_advisory_xact_lock(724180331)");
+    }
+    conn->execScript(dialect_.ddl(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version {BIGINT} PRIMARY KEY, description TEXT NOT NULL, "
+        "applied_at {BIGINT} NOT NULL)"));
+    auto rows = conn->query("SELECT coalesce(max(version), 0) FROM schema_migrations");
+    const int current = static_cast<int>(rows.integer(0, 0));
+    if (current > known) {
+      throw Error::config("the " + dialect_.name + " store " + target_ + " is at schema version " +
+                          std::to_string(current) + ", newer than this govsync knows (" + std::to_string(known) +
+                          "): upgrade govsync");
+    }
+    for (const auto& m : migrations()) {
+      if (m.version <= current) continue;
+      conn->execScript(dialect_.ddl(m.ddl));
+      conn->query("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+                  {int64_t{m.version}, std::string(m.description), nowMillis()});
+    }
+  });
+}
+
+int SqlStore::schemaVersion() {
+  auto conn = pool_.acquire();
+  return static_cast<int>(conn->query("SELECT coalesce(max(version), 0) FROM schema_migrations").integer(0, 0));
+}
+
+}  // namespace govsync::store

@@ -1,0 +1,230 @@
+// SqlStore: records, versions and the change feed.
+#include <zlib.h>
+
+#include <unordered_map>
+
+#include "core/record/record_binary.h"
+#include "core/record/record_json.h"
+#include "core/record/record_rules.h"
+#include "core/store/sql_store.h"
+#include "core/util/error.h"
+#include "core/util/time.h"
+
+namespace govsync::store {
+
+using schema::Record;
+using schema::RecordKind;
+
+namespace {
+
+int64_t servedFormsChecksum(const std::string& full, const std::string& masked) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  crc = crc32(crc, reinterpret_cast<const Bytef*>(full.data()), static_cast<uInt>(full.size()));
+  crc = crc32(crc, reinterpret_cast<const Bytef*>("\n"), 1);
+  crc = crc32(crc, reinterpret_cast<const Bytef*>(masked.data()), static_cast<uInt>(masked.size()));
+  return static_cast<int64_t>(crc);
+}
+
+constexpr int kCommitAttempts = 5;
+
+}  // namespace
+
+struct SqlStore::PreparedRecord {
+  Record record;
+  std::string hash;
+  bool tombstone = false;
+};
+
+CommitResult SqlStore::commit(const CommitBatch& batch) {
+  // Everything that needs no lock happens before the transaction starts.
+  std::vector<PreparedRecord> prepared;
+  prepared.reserve(batch.records.size());
+  for (const auto& input : batch.records) {
+    PreparedRecord p{input, {}, input.envelope.__isset.deleted && input.envelope.deleted};
+    normalizeRecord(p.record);
+    validateRecord(p.record);
+    p.hash = contentHash(p.record);
+    prepared.push_back(std::move(p));
+  }
+  for (int attempt = 1;; ++attempt) {
+    auto conn = pool_.acquire();
+    try {
+      CommitResult result = inTransaction(*conn, true, [&] { return commitInTransaction(*conn, prepared, batch); });
+      notifier_.publish(result.headPosition);
+      return result;
+    } catch (const Error& e) {
+      // Deadlocks and dropped connections are worth one more try; the whole
+      // transaction rolled back, so retrying cannot double-apply.
+      if (!e.retryable() || attempt == kCommitAttempts) throw;
+    }
+  }
+}
+
+CommitResult SqlStore::commitInTransaction(SqlConnection& conn, std::vector<PreparedRecord>& records,
+                                           const CommitBatch& batch) {
+  struct Current {
+    int64_t version;
+    std::string hash;
+  };
+  struct Change {
+    size_t index;
+    std::string jsonFull, jsonMasked;
+  };
+  const int64_t now = nowMillis();
+  CommitResult result;
+  result.outcomes.resize(records.size());
+  std::unordered_map<std::string, Current> seen;  // records written earlier in this batch
+  std::vector<Change> changes;
+
+  for (size_t i = 0; i < records.size(); ++i) {
+    auto& p = records[i];
+    auto& env = p.record.envelope;
+    auto& outcome = result.outcomes[i];
+    outcome.recordId = env.record_id;
+
+    std::optional<Current> current;
+    if (auto it = seen.find(env.record_id); it != seen.end()) {
+      current = it->second;
+    } else {
+      auto rows = conn.query("SELECT version, payload_sha256 FROM records WHERE record_id = ?", {env.record_id});
+      if (!rows.empty()) current = Current{rows.integer(0, 0), rows.text(0, 1)};
+    }
+    if ((!current && p.tombstone) || (current && current->hash == p.hash)) {
+      outcome.version = current ? current->version : 0;  // nothing to delete, or nothing changed
+      continue;
+    }
+    env.version = current ? current->version + 1 : 1;
+    env.ingested_at = now;
+    env.payload_sha256 = p.hash;
+    env.__isset.version = env.__isset.ingested_at = env.__isset.payload_sha256 = true;
+    if (p.tombstone) env.__isset.deleted = true;
+
+    const std::string kind(schema::kindName(env.kind));
+    conn.query(
+        "INSERT INTO records (record_id, source_system, kind, source_id, version, deleted, payload_sha256, "
+        "department, region_code, mapping, ingested_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, "
+        "payload_sha256 = excluded.payload_sha256, department = excluded.department, "
+        "region_code = excluded.region_code, mapping = excluded.mapping, ingested_at = excluded.ingested_at, "
+        "body = excluded.body",
+        {env.record_id, env.source_system, kind, env.source_id, env.version, int64_t{p.tombstone}, p.hash,
+         env.department, env.region_code, env.mapping, now, Blob{serializeRecord(p.record)}});
+    seen[env.record_id] = Current{env.version, p.hash};
+    outcome.version = env.version;
+    outcome.changed = true;
+    changes.push_back({i, recordToJson(p.record, false), recordToJson(p.record, true)});
+  }
+
+  // Positions last: the feed_head row lock is held from here to COMMIT.
+  if (!changes.empty()) {
+    const auto n = static_cast<int64_t>(changes.size());
+    auto head = conn.query("UPDATE feed_head SET position = position + ? WHERE id = 1 RETURNING position", {n});
+    const int64_t last = head.integer(0, 0);
+    int64_t position = last - n + 1;
+    for (auto& c : changes) {
+      const auto& env = records[c.index].record.envelope;
+      const int64_t checksum = servedFormsChecksum(c.jsonFull, c.jsonMasked);
+      conn.query(
+          "INSERT INTO changes (position, record_id, version, kind, source_system, region_code, department, "
+          "deleted, committed_at, json_full, json_masked, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {position, env.record_id, env.version, std::string(schema::kindName(env.kind)), env.source_system,
+           env.region_code, env.department, int64_t{records[c.index].tombstone}, now, std::move(c.jsonFull),
+           std::move(c.jsonMasked), checksum});
+      result.outcomes[c.index].position = position++;
+    }
+    result.headPosition = last;
+  } else {
+    result.headPosition = conn.query("SELECT position FROM feed_head WHERE id = 1").integer(0, 0);
+  }
+
+  for (const auto& d : batch.deadLetters) {
+    auto rows = conn.query(
+        "INSERT INTO dead_letters (source, platform, stage, error, field, function, value, mapping, raw, "
+        "raw_format, created_at, resolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
+        {d.source, d.platform, d.stage, d.error, d.field, d.function, d.value, d.mapping, Blob{d.raw}, d.rawFormat,
+         d.createdAt ? d.createdAt : now});
+    result.deadLetterIds.push_back(rows.integer(0, 0));
+  }
+  for (const auto& [id, recordId] : batch.resolvedDeadLetters) {
+    conn.query("UPDATE dead_letters SET resolved = 1, resolved_at = ?, resolved_record_id = ? WHERE id = ?",
+               {now, recordId, id});
+  }
+  if (batch.checkpoint) {
+    conn.query(
+        "INSERT INTO checkpoints (connector, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (connector) DO "
+        "UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        {batch.checkpoint->connector, batch.checkpoint->value, now});
+  }
+  return result;
+}
+
+std::optional<StoredRecord> SqlStore::getRecord(std::string_view recordId) {
+  auto conn = pool_.acquire();
+  return inTransaction(*conn, false, [&]() -> std::optional<StoredRecord> {
+    const std::string id(recordId);
+    auto rows = conn->query("SELECT body, payload_sha256 FROM records WHERE record_id = ?", {id});
+    if (rows.empty()) return std::nullopt;
+    StoredRecord out;
+    out.record = deserializeRecord(rows.text(0, 0));
+    if (out.record.envelope.record_id != id || contentHash(out.record) != rows.text(0, 1))
+      throw Error::corrupt("record " + id + " in the " + dialect_.name + " store failed its integrity check");
+    auto pos = conn->query("SELECT max(position) FROM changes WHERE record_id = ?", {id});
+    out.position = pos.isNull(0, 0) ? 0 : pos.integer(0, 0);
+    return out;
+  });
+}
+
+FeedPage SqlStore::readFeed(const FeedQuery& q) {
+  if (q.limit == 0) throw Error::invalid("a feed page needs a limit of at least 1");
+  std::string sql =
+      "SELECT position, record_id, version, kind, source_system, region_code, department, deleted, committed_at, "
+      "json_full, json_masked, checksum FROM changes WHERE position > ? AND position <= ?";
+  std::vector<SqlValue> params;
+  if (q.filter.kind) sql += " AND kind = ?";
+  if (!q.filter.sourceSystem.empty()) sql += " AND source_system = ?";
+  if (!q.filter.regionPrefix.empty()) sql += " AND region_code LIKE ?";
+  sql += " ORDER BY position LIMIT ?";
+
+  auto conn = pool_.acquire();
+  return inTransaction(*conn, false, [&] {
+    FeedPage page;
+    page.head = conn->query("SELECT position FROM feed_head WHERE id = 1").integer(0, 0);
+    params.emplace_back(q.after);
+    params.emplace_back(page.head);
+    if (q.filter.kind) params.emplace_back(std::string(schema::kindName(*q.filter.kind)));
+    if (!q.filter.sourceSystem.empty()) params.emplace_back(q.filter.sourceSystem);
+    if (!q.filter.regionPrefix.empty()) params.emplace_back(q.filter.regionPrefix + "%");
+    params.emplace_back(static_cast<int64_t>(q.limit));
+    auto rows = conn->query(sql, params);
+    page.entries.reserve(rows.size());
+    for (size_t r = 0; r < rows.size(); ++r) {
+      FeedEntry e;
+      e.position = rows.integer(r, 0);
+      e.recordId = rows.text(r, 1);
+      e.version = rows.integer(r, 2);
+      e.kind = schema::kindFromName(rows.text(r, 3)).value_or(RecordKind::CASE);
+      e.sourceSystem = rows.text(r, 4);
+      e.regionCode = rows.text(r, 5);
+      e.department = rows.text(r, 6);
+      e.deleted = rows.integer(r, 7) != 0;
+      e.committedAt = rows.integer(r, 8);
+      e.jsonFull = std::move(std::get<std::string>(rows.rows[r][9]));
+      e.jsonMasked = std::move(std::get<std::string>(rows.rows[r][10]));
+      if (servedFormsChecksum(e.jsonFull, e.jsonMasked) != rows.integer(r, 11))
+        throw Error::corrupt("feed entry at position " + std::to_string(e.position) + " (record " + e.recordId +
+                             ") in the " + dialect_.name + " store failed its integrity check");
+      page.entries.push_back(std::move(e));
+    }
+    // A full page ends at its last entry; a short page has seen everything
+    // up to the head, matching or not.
+    page.next = page.entries.size() == q.limit ? page.entries.back().position : std::max(page.head, q.after);
+    return page;
+  });
+}
+
+int64_t SqlStore::headPosition() {
+  auto conn = pool_.acquire();
+  return conn->query("SELECT position FROM feed_head WHERE id = 1").integer(0, 0);
+}
+
+}  // namespace govsync::store

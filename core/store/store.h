@@ -1,0 +1,248 @@
+// The record store: unified records with their versions, the commit-ordered
+// change feed, connector checkpoints, dead letters, server-side
+// subscriptions, the hash-chained audit log and API clients — everything
+// that must commit together lives in one database.
+//
+// Two implementations share one SQL code path (SqlStore): SQLite (embedded
+// default) and PostgreSQL. All methods are thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schema/record_schema.h"
+
+namespace govsync::store {
+
+/// A row that could not become a record, kept with everything needed to
+/// understand and replay it.
+struct DeadLetter {
+  int64_t id = 0;
+  std::string source;     ///< connector name, or "push" for pushed rows
+  std::string platform;   ///< the mapping (platform) it was meant for
+  std::string stage;      ///< fetch | decode | map | validate | store
+  std::string error;      ///< the precise reason
+  std::string field;      ///< target or source field, when known
+  std::string function;   ///< mapping function, when known
+  std::string value;      ///< the offending value, when known
+  std::string mapping;    ///< "name@version" in force when it failed
+  std::string raw;        ///< the raw row bytes, exactly as received
+  std::string rawFormat;  ///< json | csv | ... : how to read `raw`
+  int64_t createdAt = 0;
+  bool resolved = false;
+  int64_t resolvedAt = 0;
+  std::string resolvedRecordId;
+};
+
+/// A connector's position in its source; opaque to the store.
+struct Checkpoint {
+  std::string connector;
+  std::string value;
+  int64_t updatedAt = 0;
+};
+
+/// Everything one transaction commits.
+struct CommitBatch {
+  /// Upserts, and tombstones (envelope.deleted = true).
+  std::vector<schema::Record> records;
+  std::vector<DeadLetter> deadLetters;
+  /// Saved in the same transaction as the records it covers.
+  std::optional<Checkpoint> checkpoint;
+  /// Dead letters that a replay turned into records: id → record id.
+  std::vector<std::pair<int64_t, std::string>> resolvedDeadLetters;
+};
+
+struct RecordOutcome {
+  std::string recordId;
+  int64_t version = 0;   ///< the record's version after the commit (0: none)
+  bool changed = false;  ///< false: identical content, nothing written
+  int64_t position = 0;  ///< feed position of the change (0 if unchanged)
+};
+
+struct CommitResult {
+  std::vector<RecordOutcome> outcomes;  ///< one per batch record, same order
+  std::vector<int64_t> deadLetterIds;   ///< one per batch dead letter
+  int64_t headPosition = 0;
+};
+
+struct FeedFilter {
+  std::optional<schema::RecordKind::type> kind;
+  std::string sourceSystem;  ///< exact match; "" = any
+  std::string regionPrefix;  ///< digits; "" = any
+  bool empty() const { return !kind && sourceSystem.empty() && regionPrefix.empty(); }
+};
+
+struct FeedQuery {
+  int64_t after = 0;  ///< position the reader has seen up to
+  size_t limit = 100;
+  FeedFilter filter;
+};
+
+/// One committed change, with the record's served forms ready to send.
+struct FeedEntry {
+  int64_t position = 0;
+  std::string recordId;
+  int64_t version = 0;
+  schema::RecordKind::type kind = schema::RecordKind::CASE;
+  std::string sourceSystem;
+  std::string regionCode;
+  std::string department;
+  bool deleted = false;
+  int64_t committedAt = 0;
+  std::string jsonFull;    ///< the record as JSON, PII in clear
+  std::string jsonMasked;  ///< the record as JSON, PII masked
+};
+
+struct FeedPage {
+  std::vector<FeedEntry> entries;
+  /// Where the next page starts. Past every entry returned, and past
+  /// non-matching changes up to `head` when the page is not full.
+  int64_t next = 0;
+  int64_t head = 0;  ///< the newest committed position seen
+};
+
+struct StoredRecord {
+  schema::Record record;
+  int64_t position = 0;  ///< feed position of its latest change
+};
+
+/// A named consumer cursor kept by the store.
+struct Subscription {
+  std::string name;
+  int64_t position = 0;
+  FeedFilter filter;
+  int64_t createdAt = 0;
+  int64_t updatedAt = 0;
+};
+
+struct AuditEntry {
+  int64_t seq = 0;
+  int64_t at = 0;
+  std::string actor;   ///< client name, "cli", "system"
+  std::string action;  ///< push | pull | admin.* | refused | ...
+  std::string target;
+  std::string detail;  ///< JSON text
+  std::string prevHash;
+  std::string hash;
+};
+
+struct AuditVerification {
+  bool ok = true;
+  int64_t entries = 0;
+  std::string problem;  ///< first inconsistency found
+};
+
+struct ApiClient {
+  std::string keyId;
+  std::string name;
+  std::string department;
+  std::vector<std::string> scopes;
+  std::string secretSalt;
+  std::string secretHash;
+  int64_t createdAt = 0;
+  int64_t revokedAt = 0;  ///< 0 = active
+};
+
+struct DeadLetterQuery {
+  std::string source;    ///< "" = any
+  std::string platform;  ///< "" = any
+  std::optional<bool> resolved;
+  int64_t afterId = 0;
+  size_t limit = 100;
+};
+
+/// Wakes long-polling readers when a commit moves the feed head.
+class FeedNotifier {
+ public:
+  void publish(int64_t head);
+  /// Waits until the head passes `position` or `timeoutMs` elapses; returns
+  /// the head it last saw.
+  int64_t waitBeyond(int64_t position, int64_t timeoutMs);
+  int64_t head() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  int64_t head_ = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  /// "sqlite" or "postgres".
+  virtual std::string_view backend() const = 0;
+  /// Which database, for messages (never includes a password).
+  virtual std::string target() const = 0;
+  /// The schema version the store is at after migrations.
+  virtual int schemaVersion() = 0;
+
+  // --- records and the change feed ---
+  /// Validates every record, then commits the whole batch atomically:
+  /// identical content is a no-op; changed content gets version+1 and a
+  /// feed position; the checkpoint and dead letters commit with it. Throws
+  /// InvalidInput (nothing committed) if any record is invalid.
+  virtual CommitResult commit(const CommitBatch& batch) = 0;
+  virtual std::optional<StoredRecord> getRecord(std::string_view recordId) = 0;
+  /// Every committed change after `query.after`, in commit order.
+  virtual FeedPage readFeed(const FeedQuery& query) = 0;
+  virtual int64_t headPosition() = 0;
+
+  // --- subscriptions ---
+  /// Creates the subscription at `position` if new; returns it either way.
+  virtual Subscription openSubscription(const std::string& name, const FeedFilter& filter, int64_t position) = 0;
+  virtual std::optional<Subscription> getSubscription(const std::string& name) = 0;
+  /// Moves the subscription to `position` (must be ≤ head).
+  virtual Subscription ackSubscription(const std::string& name, int64_t position) = 0;
+  virtual std::vector<Subscription> listSubscriptions() = 0;
+  virtual bool deleteSubscription(const std::string& name) = 0;
+
+  // --- checkpoints ---
+  virtual std::optional<Checkpoint> getCheckpoint(const std::string& connector) = 0;
+  virtual std::vector<Checkpoint> listCheckpoints() = 0;
+  /// Sets (or with nullopt, removes) a checkpoint outside a batch: reset.
+  virtual void resetCheckpoint(const std::string& connector, const std::optional<std::string>& value) = 0;
+
+  // --- dead letters ---
+  virtual std::vector<DeadLetter> listDeadLetters(const DeadLetterQuery& query) = 0;
+  virtual std::optional<DeadLetter> getDeadLetter(int64_t id) = 0;
+
+  // --- audit ---
+  virtual AuditEntry appendAudit(const AuditEntry& entry) = 0;
+  virtual std::vector<AuditEntry> listAudit(int64_t afterSeq, size_t limit) = 0;
+  virtual AuditVerification verifyAudit() = 0;
+
+  // --- API clients ---
+  virtual void addClient(const ApiClient& client) = 0;
+  virtual std::optional<ApiClient> findClient(const std::string& keyId) = 0;
+  virtual std::vector<ApiClient> listClients() = 0;
+  /// Revokes by key id or name; false if no such active client.
+  virtual bool revokeClient(const std::string& keyIdOrName) = 0;
+
+  FeedNotifier& notifier() { return notifier_; }
+
+ protected:
+  FeedNotifier notifier_;
+};
+
+/// Where and how to open a store.
+struct StoreOptions {
+  std::string backend = "sqlite";  ///< sqlite | postgres
+  std::string sqlitePath = "data/govsync.db";
+  std::string postgresConninfo;  ///< libpq conninfo, password excluded
+  std::string postgresPassword;  ///< from the environment, if any
+  size_t poolSize = 8;
+};
+
+/// Opens the store, creating it if needed, and applies pending migrations.
+/// Throws Error(Unavailable) naming the target when it cannot be opened, and
+/// Error(Config) when the store's schema is newer than this program.
+std::unique_ptr<Store> openStore(const StoreOptions& options);
+
+}  // namespace govsync::store
