@@ -56,5 +56,6 @@ struct Command {
 void addServeCommands(std::vector<Command>& out);
 void addStoreCommands(std::vector<Command>& out);
 void addConfigCommands(std::vector<Command>& out);
+void addMappingCommands(std::vector<Command>& out);
 
 }  // namespace govsync::cli

@@ -15,6 +15,7 @@ std::vector<Command> allCommands() {
   std::vector<Command> commands;
   govsync::cli::addServeCommands(commands);
   govsync::cli::addStoreCommands(commands);
+  govsync::cli::addMappingCommands(commands);
   govsync::cli::addConfigCommands(commands);
   return commands;
 }

@@ -1,0 +1,170 @@
+#include "mappings/engine/function.h"
+
+#include <charconv>
+
+#include "core/util/error.h"
+#include "core/util/time.h"
+
+namespace govsync::mapping {
+
+bool Function::apply(Value&, EvalContext& ctx) const {
+  ctx.error = name_ + " combines several source fields; it cannot take a single value";
+  return false;
+}
+
+bool Function::combine(std::span<const Value>, Value&, EvalContext& ctx) const {
+  ctx.error = name_ + " takes one value";
+  return false;
+}
+
+void CompileContext::error(const YAML::Node& at, const std::string& what, const std::string& hint) {
+  const auto m = at.Mark();
+  errorAt(m.line + 1, m.column + 1, what, hint);
+}
+
+void CompileContext::errorAt(int line, int column, const std::string& what, const std::string& hint) {
+  problems_.push_back({line, column, what, hint});
+}
+
+void FunctionRegistry::add(FunctionSpec spec) {
+  if (specs_.count(spec.name)) throw Error::internal("mapping function '" + spec.name + "' registered twice");
+  const std::string name = spec.name;
+  specs_.emplace(name, std::move(spec));
+}
+
+const FunctionSpec* FunctionRegistry::find(std::string_view name) const {
+  auto it = specs_.find(name);
+  return it == specs_.end() ? nullptr : &it->second;
+}
+
+std::vector<const FunctionSpec*> FunctionRegistry::list() const {
+  std::vector<const FunctionSpec*> out;
+  for (const auto& [name, spec] : specs_) out.push_back(&spec);
+  return out;
+}
+
+namespace {
+size_t distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+}  // namespace
+
+std::string FunctionRegistry::suggest(std::string_view name) const {
+  std::string best;
+  size_t bestDistance = 4;
+  for (const auto& [n, spec] : specs_) {
+    const size_t d = distance(name, n);
+    if (d < bestDistance || (n.find(name) != std::string::npos && !name.empty() && bestDistance > 2)) {
+      bestDistance = std::min(d, size_t{2});
+      best = n;
+    }
+  }
+  return best;
+}
+
+void registerBuiltinFunctions(FunctionRegistry& r) {
+  registerTextFunctions(r);
+  registerConvertFunctions(r);
+  registerCodeFunctions(r);
+  registerPrivacyFunctions(r);
+  registerGeoFunctions(r);
+}
+
+const FunctionRegistry& builtinFunctions() {
+  static const FunctionRegistry registry = [] {
+    FunctionRegistry r;
+    registerBuiltinFunctions(r);
+    return r;
+  }();
+  return registry;
+}
+
+std::string_view asText(const Value& v, EvalContext& ctx) {
+  char buf[64];
+  switch (v.type) {
+    case ValueType::Null: return {};
+    case ValueType::Text: return v.text;
+    case ValueType::Int: {
+      auto r = std::to_chars(buf, buf + sizeof buf, v.integer);
+      return ctx.arena.copy({buf, static_cast<size_t>(r.ptr - buf)});
+    }
+    case ValueType::Float: {
+      auto r = std::to_chars(buf, buf + sizeof buf, v.real);
+      return ctx.arena.copy({buf, static_cast<size_t>(r.ptr - buf)});
+    }
+    case ValueType::Bool: return v.integer ? "true" : "false";
+    case ValueType::Instant: return ctx.arena.copy(formatRfc3339(v.integer));
+    case ValueType::List: {
+      size_t n = 0;
+      for (auto item : v.list) n += item.size() + 1;
+      char* p = ctx.arena.allocate(n);
+      size_t pos = 0;
+      for (size_t i = 0; i < v.list.size(); ++i) {
+        if (i) p[pos++] = ',';
+        std::memcpy(p + pos, v.list[i].data(), v.list[i].size());
+        pos += v.list[i].size();
+      }
+      return {p, pos};
+    }
+  }
+  return {};
+}
+
+bool argString(const YAML::Node& args, const char* key, std::string& out, CompileContext& ctx, bool required) {
+  if (!args.IsMap() || !args[key]) {
+    if (required) ctx.error(args, std::string("missing argument '") + key + "'");
+    return !required;
+  }
+  const YAML::Node n = args[key];
+  if (!n.IsScalar()) {
+    ctx.error(n, std::string("argument '") + key + "' must be a single value");
+    return false;
+  }
+  out = n.Scalar();
+  return true;
+}
+
+bool argInt(const YAML::Node& args, const char* key, int64_t& out, CompileContext& ctx, bool required) {
+  std::string text;
+  if (!argString(args, key, text, ctx, required)) return false;
+  if (text.empty() && !required) return true;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size()) {
+    ctx.error(args[key], std::string("argument '") + key + "' must be an integer, got '" + text + "'");
+    return false;
+  }
+  return true;
+}
+
+bool argScalarOrKey(const YAML::Node& args, const char* key, std::string& out, CompileContext& ctx) {
+  if (args.IsScalar()) {
+    out = args.Scalar();
+    return true;
+  }
+  return argString(args, key, out, ctx, true);
+}
+
+void checkArgKeys(const YAML::Node& args, std::initializer_list<const char*> known, const std::string& function,
+                  CompileContext& ctx) {
+  if (!args.IsMap()) return;
+  for (auto it = args.begin(); it != args.end(); ++it) {
+    const std::string k = it->first.Scalar();
+    bool ok = false;
+    std::string list;
+    for (const char* kn : known) {
+      ok = ok || k == kn;
+      list += (list.empty() ? "" : ", ") + std::string(kn);
+    }
+    if (!ok) ctx.error(it->first, "unknown argument '" + k + "' of " + function, "known arguments: " + list);
+  }
+}
+
+}  // namespace govsync::mapping

@@ -1,0 +1,74 @@
+// Personal-data functions: mask_phone, mask_id, mask_name, hmac_key.
+#include <cstdlib>
+
+#include "core/record/masking.h"
+#include "core/util/crypto.h"
+#include "mappings/engine/function.h"
+
+namespace govsync::mapping {
+
+namespace {
+
+class Mask : public Function {
+ public:
+  explicit Mask(schema::PiiKind kind) : kind_(kind) {}
+  bool apply(Value& v, EvalContext& ctx) const override {
+    if (v.isMissing()) return true;
+    v = Value::ofText(ctx.arena.copy(maskAs(kind_, asText(v, ctx))));
+    return true;
+  }
+
+ private:
+  schema::PiiKind kind_;
+};
+
+// A keyed hash for joining records on a person without revealing them: the
+// same ID number or phone always gives the same key under the same salt.
+class HmacKey : public Function {
+ public:
+  explicit HmacKey(std::string salt) : salt_(std::move(salt)) {}
+  bool apply(Value& v, EvalContext& ctx) const override {
+    if (v.isMissing()) return true;
+    std::string_view s = trimText(asText(v, ctx));
+    // Normalise: upper-case the ID check letter so x and X give one key.
+    char* norm = ctx.arena.allocate(s.size());
+    for (size_t i = 0; i < s.size(); ++i) norm[i] = (s[i] >= 'a' && s[i] <= 'z') ? static_cast<char>(s[i] - 32) : s[i];
+    v = Value::ofText(ctx.arena.copy(hmacSha256Hex(salt_, {norm, s.size()})));
+    return true;
+  }
+
+ private:
+  std::string salt_;
+};
+
+}  // namespace
+
+void registerPrivacyFunctions(FunctionRegistry& r) {
+  r.add({"mask_phone", "mask_phone", "13812341234 → 138****1234",
+         [](const YAML::Node&, CompileContext&) { return std::make_unique<Mask>(schema::PiiKind::Phone); }});
+  r.add({"mask_id", "mask_id", "ID number → first 6 + 8 stars + last 4",
+         [](const YAML::Node&, CompileContext&) { return std::make_unique<Mask>(schema::PiiKind::IdNo); }});
+  r.add({"mask_name", "mask_name", "张三 → 张*",
+         [](const YAML::Node&, CompileContext&) { return std::make_unique<Mask>(schema::PiiKind::Name); }});
+  r.add({"hmac_key", "hmac_key | hmac_key: {salt_env: VARIABLE}",
+         "salted HMAC-SHA256 (hex) of the value, for joining without revealing; the salt comes from an environment "
+         "variable (default GOVSYNC_HMAC_SALT) so it never sits in the mapping",
+         [](const YAML::Node& a, CompileContext& ctx) -> std::unique_ptr<Function> {
+           std::string var = "GOVSYNC_HMAC_SALT";
+           if (a.IsScalar())
+             var = a.Scalar();
+           else if (a.IsMap()) {
+             checkArgKeys(a, {"salt_env"}, "hmac_key", ctx);
+             argString(a, "salt_env", var, ctx, false);
+           }
+           const char* salt = std::getenv(var.c_str());
+           if (!salt || std::string_view(salt).size() < 16) {
+             ctx.error(a, "hmac_key needs a secret salt of at least 16 characters in environment variable " + var,
+                       "export " + var + "=<random secret>, the same on every govsync that must produce matching keys");
+             return nullptr;
+           }
+           return std::make_unique<HmacKey>(salt);
+         }});
+}
+
+}  // namespace govsync::mapping
