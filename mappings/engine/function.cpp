@@ -1,5 +1,6 @@
 #include "mappings/engine/function.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/util/error.h"
@@ -7,8 +8,18 @@
 
 namespace govsync::mapping {
 
-bool Function::apply(Value&, EvalContext& ctx) const {
-  ctx.error = name_ + " combines several source fields; it cannot take a single value";
+bool Function::apply(Value& v, EvalContext& ctx) const {
+  // A combiner given one list (e.g. after split) combines the list's items.
+  if (accepts() == Accepts::Many && v.type == ValueType::List) {
+    Value items[16];
+    const size_t n = std::min<size_t>(v.list.size(), 16);
+    for (size_t i = 0; i < n; ++i) items[i] = Value::ofText(v.list[i]);
+    Value out;
+    if (!combine(std::span<const Value>(items, n), out, ctx)) return false;
+    v = out;
+    return true;
+  }
+  ctx.error = name_ + " combines several source fields (or a list); it cannot take a single value";
   return false;
 }
 

@@ -48,8 +48,13 @@ class ConvertCoord : public Function {
       return false;
     }
     if (from_ != From::Wgs84 && outOfChina({lon, lat})) {
-      ctx.error = "(" + std::to_string(lon) + ", " + std::to_string(lat) +
-                  ") lies outside China (lon 72–138, lat 0.8–56): swapped, scaled or in another system?";
+      // Built by appending: GCC 12 warns (-Wrestrict, falsely) on "(" + std::string&&.
+      std::string msg = "(";
+      msg += std::to_string(lon);
+      msg += ", ";
+      msg += std::to_string(lat);
+      msg += ") lies outside China (lon 72–138, lat 0.8–56): swapped, scaled or in another system?";
+      ctx.error = std::move(msg);
       return false;
     }
     auto& memo = ctx.coordMemo;

@@ -434,8 +434,7 @@ class Compiler {
           ok = false;
           continue;
         }
-        if (fn->accepts() == Accepts::Many && !rule.pipeline.empty())
-          ctx_.error(chain[i], fn->name() + " combines the rule's source fields, so it must come first in do");
+        // A combiner later in the chain combines the items of a list (e.g. after split).
         rule.pipeline.push_back(std::move(fn));
       }
     }
