@@ -81,7 +81,8 @@ std::string setFromJson(const FieldInfo& f, Record& r, const Poco::Dynamic::Var&
         return {};
       case FieldType::Int32:
       case FieldType::Int64: {
-        if (!v.isInteger()) return "expected an integer";
+        // Poco counts a JSON true/false as an integer (and a number): not here.
+        if (!v.isInteger() || v.isBoolean()) return "expected an integer";
         const int64_t n = v.convert<int64_t>();
         if (f.type == FieldType::Int32) {
           if (n < INT32_MIN || n > INT32_MAX) return "integer out of range";
@@ -92,7 +93,7 @@ std::string setFromJson(const FieldInfo& f, Record& r, const Poco::Dynamic::Var&
         return {};
       }
       case FieldType::Double: {
-        if (!v.isNumeric()) return "expected a number";
+        if (!v.isNumeric() || v.isBoolean()) return "expected a number";
         const double d = v.convert<double>();
         if (!std::isfinite(d)) return "expected a finite number";
         *f.mutDouble(r) = d;
