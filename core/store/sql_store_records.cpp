@@ -82,33 +82,46 @@ CommitResult SqlStore::commitInTransaction(SqlConnection& conn, std::vector<Prep
     auto& outcome = result.outcomes[i];
     outcome.recordId = env.record_id;
 
-    std::optional<Current> current;
-    if (auto it = seen.find(env.record_id); it != seen.end()) {
-      current = it->second;
-    } else {
-      auto rows = conn.query("SELECT version, payload_sha256 FROM records WHERE record_id = ?", {env.record_id});
-      if (!rows.empty()) current = Current{rows.integer(0, 0), rows.text(0, 1)};
-    }
-    if ((!current && p.tombstone) || (current && current->hash == p.hash)) {
-      outcome.version = current ? current->version : 0;  // nothing to delete, or nothing changed
-      continue;
-    }
-    env.version = current ? current->version + 1 : 1;
-    env.ingested_at = now;
-    env.payload_sha256 = p.hash;
-    env.__isset.version = env.__isset.ingested_at = env.__isset.payload_sha256 = true;
-    if (p.tombstone) env.__isset.deleted = true;
+    // Two transactions writing one record must not both build on the version
+    // they read (PostgreSQL runs writers concurrently; SQLite one at a time):
+    // the row is read FOR UPDATE, and when it did not exist yet but a
+    // concurrent transaction inserted it meanwhile, the guarded upsert writes
+    // nothing — then read it again (now committed and locked) and decide anew.
+    bool written = false, unchanged = false;
+    while (!written && !unchanged) {
+      std::optional<Current> current;
+      if (auto it = seen.find(env.record_id); it != seen.end()) {
+        current = it->second;
+      } else {
+        auto rows = conn.query("SELECT version, payload_sha256 FROM records WHERE record_id = ?" + dialect_.forUpdate,
+                               {env.record_id});
+        if (!rows.empty()) current = Current{rows.integer(0, 0), rows.text(0, 1)};
+      }
+      if ((!current && p.tombstone) || (current && current->hash == p.hash)) {
+        outcome.version = current ? current->version : 0;  // nothing to delete, or nothing changed
+        unchanged = true;
+        break;
+      }
+      env.version = current ? current->version + 1 : 1;
+      env.ingested_at = now;
+      env.payload_sha256 = p.hash;
+      env.__isset.version = env.__isset.ingested_at = env.__isset.payload_sha256 = true;
+      if (p.tombstone) env.__isset.deleted = true;
 
-    const std::string kind(schema::kindName(env.kind));
-    conn.query(
-        "INSERT INTO records (record_id, source_system, kind, source_id, version, deleted, payload_sha256, "
-        "department, region_code, mapping, ingested_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, "
-        "payload_sha256 = excluded.payload_sha256, department = excluded.department, "
-        "region_code = excluded.region_code, mapping = excluded.mapping, ingested_at = excluded.ingested_at, "
-        "body = excluded.body",
-        {env.record_id, env.source_system, kind, env.source_id, env.version, int64_t{p.tombstone}, p.hash,
-         env.department, env.region_code, env.mapping, now, Blob{serializeRecord(p.record)}});
+      const std::string kind(schema::kindName(env.kind));
+      written = !conn.query(
+                         "INSERT INTO records (record_id, source_system, kind, source_id, version, deleted, "
+                         "payload_sha256, department, region_code, mapping, ingested_at, body) VALUES (?, ?, ?, ?, ?, "
+                         "?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, "
+                         "deleted = excluded.deleted, payload_sha256 = excluded.payload_sha256, "
+                         "department = excluded.department, region_code = excluded.region_code, "
+                         "mapping = excluded.mapping, ingested_at = excluded.ingested_at, body = excluded.body "
+                         "WHERE records.version = excluded.version - 1 RETURNING version",
+                         {env.record_id, env.source_system, kind, env.source_id, env.version, int64_t{p.tombstone},
+                          p.hash, env.department, env.region_code, env.mapping, now, Blob{serializeRecord(p.record)}})
+                     .empty();
+    }
+    if (unchanged) continue;
     seen[env.record_id] = Current{env.version, p.hash};
     outcome.version = env.version;
     outcome.changed = true;
