@@ -27,6 +27,29 @@ int64_t servedFormsChecksum(const std::string& full, const std::string& masked) 
 
 constexpr int kCommitAttempts = 5;
 
+// Text columns take valid UTF-8 without NUL (PostgreSQL refuses anything
+// else, and libpq would cut at a NUL). A dead letter's descriptive fields often
+// quote the very bytes that failed to decode: those bytes become \xNN escapes
+// rather than failing the whole batch. The raw row is a blob and keeps every byte.
+std::string storableText(const std::string& s) {
+  if (isValidUtf8(s) && s.find('\0') == std::string::npos) return s;
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    if (c != 0 && i + n <= s.size() && isValidUtf8(std::string_view(s).substr(i, n))) {
+      out.append(s, i, n);
+      i += n;
+    } else {
+      out.append("\\x").push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+      ++i;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 struct SqlStore::PreparedRecord {
@@ -154,8 +177,9 @@ CommitResult SqlStore::commitInTransaction(SqlConnection& conn, std::vector<Prep
     auto rows = conn.query(
         "INSERT INTO dead_letters (source, platform, stage, error, field, function, value, mapping, raw, "
         "raw_format, created_at, resolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
-        {d.source, d.platform, d.stage, d.error, d.field, d.function, d.value, d.mapping, Blob{d.raw}, d.rawFormat,
-         d.createdAt ? d.createdAt : now});
+        {storableText(d.source), storableText(d.platform), storableText(d.stage), storableText(d.error),
+         storableText(d.field), storableText(d.function), storableText(d.value), storableText(d.mapping), Blob{d.raw},
+         storableText(d.rawFormat), d.createdAt ? d.createdAt : now});
     result.deadLetterIds.push_back(rows.integer(0, 0));
   }
   for (const auto& [id, recordId] : batch.resolvedDeadLetters) {
