@@ -79,5 +79,8 @@ class SqlStore final : public Store {
 /// Feed filter ⇄ the JSON text kept with a subscription.
 std::string feedFilterToJson(const FeedFilter& filter);
 FeedFilter feedFilterFromJson(std::string_view json);
+/// Throws InvalidInput unless the region prefix is digits (it becomes a LIKE
+/// pattern: `%` or `_` would widen the filter).
+void checkFeedFilter(const FeedFilter& filter);
 
 }  // namespace govsync::store

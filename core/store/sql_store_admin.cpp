@@ -46,6 +46,12 @@ FeedFilter feedFilterFromJson(std::string_view json) {
   return f;
 }
 
+void checkFeedFilter(const FeedFilter& f) {
+  for (char c : f.regionPrefix)
+    if (c < '0' || c > '9')
+      throw Error::invalid("a region filter is a GB/T 2260 code prefix of digits, not '" + f.regionPrefix + "'");
+}
+
 // ---------------------------------------------------------- subscriptions
 
 namespace {
@@ -62,6 +68,7 @@ constexpr const char* kSubscriptionColumns = "SELECT name, position, filter, cre
 }  // namespace
 
 Subscription SqlStore::openSubscription(const std::string& name, const FeedFilter& filter, int64_t position) {
+  checkFeedFilter(filter);
   auto conn = pool_.acquire();
   return inTransaction(*conn, true, [&] {
     const int64_t now = nowMillis();

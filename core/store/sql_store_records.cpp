@@ -213,6 +213,7 @@ std::optional<StoredRecord> SqlStore::getRecord(std::string_view recordId) {
 
 FeedPage SqlStore::readFeed(const FeedQuery& q) {
   if (q.limit == 0) throw Error::invalid("a feed page needs a limit of at least 1");
+  checkFeedFilter(q.filter);
   std::string sql =
       "SELECT position, record_id, version, kind, source_system, region_code, department, deleted, committed_at, "
       "json_full, json_masked, checksum FROM changes WHERE position > ? AND position <= ?";
