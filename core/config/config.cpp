@@ -108,11 +108,14 @@ struct Loader {
         continue;
       }
       const YAML::Node& value = it->second;
+      // An empty value ("port:") has no position of its own: yaml-cpp marks
+      // where the next token starts, often the next line. Point at the key.
+      const YAML::Mark where = value.IsNull() ? it->first.Mark() : value.Mark();
       switch (child->kind) {
         case ValueKind::Section: walk(*child, value, path); break;
         case ValueKind::StringList: {
           if (!value.IsSequence()) {
-            problem(value.Mark(), path, "expected " + kindName(child->kind));
+            problem(where, path, "expected " + kindName(child->kind));
             break;
           }
           std::vector<std::string> items;
@@ -127,7 +130,7 @@ struct Loader {
         }
         default: {
           if (!value.IsScalar()) {
-            problem(value.Mark(), path, value.IsNull() ? "a value is required" : "expected " + kindName(child->kind));
+            problem(where, path, value.IsNull() ? "a value is required" : "expected " + kindName(child->kind));
             break;
           }
           std::string text = scalarText(value, path);
