@@ -80,6 +80,16 @@ class CompileContext {
     std::string message, hint;
   };
   const std::vector<Problem>& problems() const { return problems_; }
+  /// Gives problems from index `first` on that have no position (reported at
+  /// an absent node, e.g. the arguments of a bare function name) the
+  /// position of `at`.
+  void placeUnplaced(size_t first, const YAML::Node& at) {
+    for (size_t i = first; i < problems_.size(); ++i)
+      if (problems_[i].line == 0) {
+        problems_[i].line = at.Mark().line + 1;
+        problems_[i].column = at.Mark().column + 1;
+      }
+  }
   const std::string& file() const { return file_; }
   const std::string& codesDir() const { return codesDir_; }
   CodeTableCache& tables() { return tables_; }

@@ -33,6 +33,9 @@ namespace {
 constexpr size_t kMaxFileBytes = 1024 * 1024;
 constexpr size_t kMaxNodes = 100000;
 constexpr int kMaxFlowDepth = 64;
+// Block nesting is limited too: a mapping never needs it, and nodes below the
+// limit would escape the node count (an alias bomb hidden deep down).
+constexpr int kMaxDepth = 64;
 
 // Fields govsync sets itself; a mapping may not compute them.
 const std::set<std::string, std::less<>> kReserved = {"record_id",   "kind",    "source_system",  "version",
@@ -69,8 +72,10 @@ std::string prescan(const std::string& text) {
   return {};
 }
 
+// The budget left after counting `n` (aliases counted as often as they are
+// reached); 0 when the budget runs out or the nesting is deeper than kMaxDepth.
 size_t countNodes(const YAML::Node& n, size_t budget, int depth = 0) {
-  if (budget == 0 || depth > 200) return budget == 0 ? 0 : budget;
+  if (budget == 0 || depth > kMaxDepth) return 0;
   size_t left = budget - 1;
   if (n.IsSequence()) {
     for (const auto& c : n) {
@@ -370,7 +375,8 @@ class Compiler {
         rule.required = r == "true";
     }
     if (n["on_error"]) {
-      const std::string e = scalar(n["on_error"], "on_error");
+      // A bare `null` is YAML's null node, not text: it means on_error null.
+      const std::string e = n["on_error"].IsNull() ? "null" : scalar(n["on_error"], "on_error");
       if (e == "fail")
         rule.onError = OnError::Fail;
       else if (e == "warn")
@@ -469,6 +475,8 @@ class Compiler {
     const size_t before = ctx_.problems().size();
     YAML::Node at = item.IsMap() ? item.begin()->second : item;
     auto fn = spec->make(args.IsDefined() ? args : YAML::Node(), ctx_);
+    // A bare name has no argument node, so its problems have no position yet.
+    ctx_.placeUnplaced(before, item);
     if (!fn && ctx_.problems().size() == before)
       ctx_.error(at, "wrong arguments for " + name, "usage: " + spec->signature);
     if (fn) fn->setName(name);
@@ -545,7 +553,9 @@ std::shared_ptr<const CompiledMapping> compileMappingText(const std::string& tex
     throw fail();
   }
   if (countNodes(root, kMaxNodes) == 0) {
-    ctx.errorAt(1, 1, "mapping is too large (over 100,000 YAML nodes, or aliases that expand to that)",
+    ctx.errorAt(1, 1,
+                "mapping is too large (over 100,000 YAML nodes, aliases that expand to that, or nesting deeper than " +
+                    std::to_string(kMaxDepth) + " levels)",
                 "do not use YAML anchors and aliases in mappings");
     throw fail();
   }
