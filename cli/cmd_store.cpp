@@ -111,7 +111,10 @@ int readFeed(const std::vector<std::string>& argv) {
   auto store = openConfiguredStore(loadConfig(args));
   store::FeedQuery q;
   q.after = store::decodeCursor(args.getOr("after", ""));
-  q.limit = static_cast<size_t>(std::stoul(args.getOr("limit", "100")));
+  const std::string limit = args.getOr("limit", "100");
+  if (limit.empty() || limit.size() > 6 || limit.find_first_not_of("0123456789") != std::string::npos)
+    throw Error::invalid("--limit must be a number of records (1 to 999999), not '" + limit + "'");
+  q.limit = static_cast<size_t>(std::stoul(limit));
   if (auto kind = args.get("kind")) {
     q.filter.kind = schema::kindFromName(*kind);
     if (!q.filter.kind) throw Error::invalid("--kind must be CASE, REVIEW or OBSERVATION");
