@@ -1,5 +1,7 @@
 #include "core/util/crypto.h"
 
+#include <memory>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -124,19 +126,27 @@ bool base64Decode(std::string_view text, std::string& out) {
 }
 
 std::string uuidV5(const std::array<uint8_t, 16>& ns, std::string_view name) {
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha1(), nullptr);
-  EVP_DigestUpdate(ctx, ns.data(), ns.size());
-  EVP_DigestUpdate(ctx, name.data(), name.size());
+  // OpenSSL 3 looks the digest up by name on every one-shot call; record ids
+  // are made per row, so fetch SHA-1 once and keep one context per thread.
+  static EVP_MD* sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx, digest, &len);
-  EVP_MD_CTX_free(ctx);
+  if (!sha1 || !ctx || EVP_DigestInit_ex(ctx.get(), sha1, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), ns.data(), ns.size()) != 1 ||
+      EVP_DigestUpdate(ctx.get(), name.data(), name.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1)
+    throw Error::internal("SHA-1 is not available from OpenSSL");
   digest[6] = static_cast<unsigned char>((digest[6] & 0x0F) | 0x50);
   digest[8] = static_cast<unsigned char>((digest[8] & 0x3F) | 0x80);
-  std::string hex = toHex(digest, 16);
-  return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' + hex.substr(16, 4) + '-' +
-         hex.substr(20, 12);
+  static const char* hex = "0123456789abcdef";
+  std::string out(36, '-');
+  size_t o = 0;
+  for (size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++o;
+    out[o++] = hex[digest[i] >> 4];
+    out[o++] = hex[digest[i] & 15];
+  }
+  return out;
 }
 
 }  // namespace govsync

@@ -78,8 +78,9 @@ class CompiledMapping {
   std::vector<Rule> rules;
   std::map<std::string, std::string> tables;  ///< code tables used: name → version
 
-  /// "name@version", as records carry it.
-  std::string versionTag() const { return name + "@" + version; }
+  /// "name@version", as records carry it (set by the compiler).
+  std::string tag;
+  const std::string& versionTag() const { return tag; }
 };
 
 /// Maps rows with one CompiledMapping; one per thread.

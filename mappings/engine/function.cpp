@@ -135,6 +135,10 @@ bool argString(const YAML::Node& args, const char* key, std::string& out, Compil
     return !required;
   }
   const YAML::Node n = args[key];
+  if (n.IsNull()) {  // a bare `null` (e.g. on_miss: null) means the word
+    out = "null";
+    return true;
+  }
   if (!n.IsScalar()) {
     ctx.error(n, std::string("argument '") + key + "' must be a single value");
     return false;

@@ -374,7 +374,10 @@ class Compiler {
       else
         rule.required = r == "true";
     }
-    if (n["on_error"]) {
+    if (n["on_error"] && !top) {
+      ctx_.error(n["on_error"], "on_error belongs on the field's rule, not inside then/else",
+                 "it applies to whichever branch runs");
+    } else if (n["on_error"]) {
       // A bare `null` is YAML's null node, not text: it means on_error null.
       const std::string e = n["on_error"].IsNull() ? "null" : scalar(n["on_error"], "on_error");
       if (e == "fail")
@@ -493,6 +496,7 @@ class Compiler {
         if (branch->constant && branch->pipeline.empty()) outputs.push_back(*branch->constant);
         if (!branch->pipeline.empty())
           for (auto& o : branch->pipeline.back()->possibleOutputs()) outputs.push_back(o);
+        if (branch->defaultValue) outputs.push_back(*branch->defaultValue);
       }
     } else if (!rule.pipeline.empty()) {
       outputs = rule.pipeline.back()->possibleOutputs();
@@ -574,6 +578,7 @@ std::shared_ptr<const CompiledMapping> compileMappingText(const std::string& tex
   for (const auto& [name, version] : ctx.usedTables()) material += "\n#table " + name + "=" + version;
   mapping->version = sha256Hex(material).substr(0, 12);
   mapping->tables = ctx.usedTables();
+  mapping->tag = mapping->name + "@" + mapping->version;
   return mapping;
 }
 

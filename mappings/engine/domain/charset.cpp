@@ -120,9 +120,46 @@ const icu::Normalizer2* nfc() {
   return instance;
 }
 
+// True when valid UTF-8 `in` holds only characters that are NFC as they stand
+// and never combine with a neighbour: ASCII, CJK ideographs (incl. Ext-A),
+// common CJK punctuation, general punctuation and fullwidth forms — which is
+// nearly all legacy Chinese text — so ICU is not consulted for it.
+bool isPlainCjk(std::string_view in) {
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  const size_t n = in.size();
+  for (size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (i + 2 >= n) return false;
+    if (c >= 0xE4 && c <= 0xE9) {  // U+4000–U+9FFF: ideographs, no combining marks
+      i += 3;
+      continue;
+    }
+    const unsigned char c1 = p[i + 1], c2 = p[i + 2];
+    if (c == 0xE3 && c1 == 0x80 && (c2 <= 0xA9 || c2 >= 0xB0)) {  // U+3000–U+3029, U+3030–U+303F
+      i += 3;
+      continue;
+    }
+    if (c == 0xE2 && c1 == 0x80 && c2 >= 0x90 && c2 <= 0xA7) {  // U+2010–U+2027 dashes, quotes, …
+      i += 3;
+      continue;
+    }
+    if (c == 0xEF && ((c1 == 0xBC && c2 >= 0x81) || (c1 == 0xBD && c2 <= 0x9E))) {  // U+FF01–U+FF5E fullwidth
+      i += 3;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
 // Quick check: already-NFC text (nearly all of it) costs one pass over the UTF-8, with no copy through UTF-16.
 // Returns false for "not NFC" and on ICU failure alike; normalizeInto() then reports the failure.
 bool isNfc(std::string_view in) {
+  if (isPlainCjk(in)) return true;
   const icu::Normalizer2* n = nfc();
   if (n == nullptr || in.size() > static_cast<size_t>(INT32_MAX)) return false;
   UErrorCode status = U_ZERO_ERROR;
