@@ -1,5 +1,12 @@
 #include "cli/cli_common.h"
 
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "core/util/crypto.h"
 #include "core/util/error.h"
 
 namespace govsync::cli {
@@ -64,6 +71,29 @@ store::StoreOptions storeOptions(const Config& config) {
 
 std::unique_ptr<store::Store> openConfiguredStore(const Config& config) {
   return store::openStore(storeOptions(config));
+}
+
+std::string hmacSalt(const Config& config, bool create) {
+  if (auto s = config.getString("mappings.hmac_salt"); !s.empty()) return s;
+  if (const char* env = std::getenv("GOVSYNC_HMAC_SALT")) return env;
+  const auto path = std::filesystem::path(config.getString("data_dir")) / "hmac_salt";
+  std::ifstream in(path);
+  std::string salt;
+  if (in && std::getline(in, salt) && salt.size() >= 16) return salt;
+  if (!create) return {};
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  salt = base64UrlEncode(randomBytes(32));
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << salt << "\n";
+    if (!out) throw Error::unavailable("cannot write " + tmp);
+  }
+  ::chmod(tmp.c_str(), 0600);
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw Error::unavailable("cannot create " + path.string() + ": " + ec.message());
+  return salt;
 }
 
 }  // namespace govsync::cli

@@ -43,6 +43,10 @@ Config loadConfig(const Args& args);
 /// Store options from the configuration.
 store::StoreOptions storeOptions(const Config& config);
 std::unique_ptr<store::Store> openConfiguredStore(const Config& config);
+/// The installation's hmac_key salt: mappings.hmac_salt, else the
+/// environment's GOVSYNC_HMAC_SALT, else <data_dir>/hmac_salt — created with
+/// 256 random bits (mode 0600) the first time when `create` is set.
+std::string hmacSalt(const Config& config, bool create);
 
 /// One subcommand of `govsync`.
 struct Command {

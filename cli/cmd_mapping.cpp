@@ -22,6 +22,10 @@ using mapping::MappingCompileError;
 CompileOptions compileOptions(const Args& args, const Config& config) {
   CompileOptions o;
   o.codesDir = args.getOr("codes", config.getString("mappings.codes_dir"));
+  // A dry run must not create state: use the configured or existing salt, or
+  // a throwaway one (keys then differ from the server's, which is fine here).
+  o.hmacSalt = hmacSalt(config, false);
+  if (o.hmacSalt.empty()) o.hmacSalt = "dry-run-salt-not-the-servers";
   return o;
 }
 

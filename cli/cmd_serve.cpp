@@ -1,36 +1,67 @@
-// `govsync serve`: runs the long-lived process on the configured store until
+// `govsync serve`: the long-lived process. Opens the configured store, loads
+// the platform mappings and keeps them current (a changed file is recompiled;
+// one that fails to compile never replaces the running version), until
 // SIGINT or SIGTERM.
 #include <signal.h>
 
+#include <chrono>
 #include <iostream>
 
 #include "cli/cli_common.h"
+#include "core/util/time.h"
+#include "mappings/engine/mapping_set.h"
 
 namespace govsync::cli {
 
 namespace {
 
-int waitForTermination() {
+// Waits up to `ms` for SIGINT/SIGTERM (blocked in every thread); 0 = none.
+int waitForSignal(const sigset_t& set, int64_t ms) {
+  timespec ts{static_cast<time_t>(ms / 1000), static_cast<long>((ms % 1000) * 1000000)};
+  const int sig = sigtimedwait(&set, nullptr, &ts);
+  return sig > 0 ? sig : 0;
+}
+
+void printMappingStatus(const mapping::MappingStatus& s) {
+  if (s.error.empty())
+    std::cout << "  mapping " << s.name << "@" << s.version << " (" << s.kind << ") loaded\n";
+  else if (s.version.empty())
+    std::cout << "  mapping " << s.name << " NOT loaded: " << s.error << "\n";
+  else
+    std::cout << "  mapping " << s.name << " kept at @" << s.version
+              << "; the changed file does not compile: " << s.error << "\n";
+}
+
+int serve(const std::vector<std::string>& argv) {
+  Args args(argv, {}, {});
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  int sig = 0;
-  sigwait(&set, &sig);
-  return sig;
-}
 
-int serve(const std::vector<std::string>& argv) {
-  Args args(argv, {}, {});
   const Config config = loadConfig(args);
   auto store = openConfiguredStore(config);
+  mapping::MappingSet mappings(config.getString("mappings.dir"), config.getString("mappings.codes_dir"),
+                               hmacSalt(config, true));
   std::cout << "govsync serving\n"
             << "  configuration: " << config.source() << "\n"
             << "  store:         " << store->backend() << " " << store->target() << " (schema v"
             << store->schemaVersion() << ", feed head " << store->headPosition() << ")\n"
-            << "Press Ctrl-C to stop." << std::endl;
-  const int sig = waitForTermination();
+            << "  mappings:      " << mappings.dir() << " (codes " << mappings.codesDir() << ")\n";
+  for (const auto& s : mappings.loadAll()) printMappingStatus(s);
+  std::cout << "Press Ctrl-C to stop." << std::endl;
+
+  int sig = 0;
+  while (!(sig = waitForSignal(set, 2000))) {
+    for (const auto& name : mappings.reloadChanged()) {
+      if (auto s = mappings.status(name))
+        printMappingStatus(*s);
+      else
+        std::cout << "  mapping " << name << " removed\n";
+      std::cout.flush();
+    }
+  }
   std::cout << "govsync: stopping on " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << std::endl;
   return 0;
 }

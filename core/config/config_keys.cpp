@@ -57,6 +57,10 @@ const KeySpec& configSpec() {
                   {
                       str("dir", "mappings/platforms", "Folder of platform mapping files (*.yaml)."),
                       str("codes_dir", "mappings/codes", "Folder of code-table CSV files."),
+                      secret("hmac_salt",
+                             "Secret salt of hmac_key (reporter_key, evaluator_key); default: made at first start "
+                             "and kept in <data_dir>/hmac_salt. Use ${ENV_VAR}; the same on every govsync that must "
+                             "produce matching keys."),
                   }),
           section(
               "log", "Logging.",

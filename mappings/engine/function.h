@@ -69,8 +69,8 @@ class Function {
 /// Collects compile errors with their position in the mapping file.
 class CompileContext {
  public:
-  CompileContext(std::string file, std::string codesDir, CodeTableCache& tables)
-      : file_(std::move(file)), codesDir_(std::move(codesDir)), tables_(tables) {}
+  CompileContext(std::string file, std::string codesDir, CodeTableCache& tables, std::string hmacSalt = {})
+      : file_(std::move(file)), codesDir_(std::move(codesDir)), tables_(tables), hmacSalt_(std::move(hmacSalt)) {}
 
   void error(const YAML::Node& at, const std::string& what, const std::string& hint = {});
   void errorAt(int line, int column, const std::string& what, const std::string& hint = {});
@@ -93,12 +93,15 @@ class CompileContext {
   const std::string& file() const { return file_; }
   const std::string& codesDir() const { return codesDir_; }
   CodeTableCache& tables() { return tables_; }
+  /// The installation's secret salt for hmac_key ("" if none configured).
+  const std::string& hmacSalt() const { return hmacSalt_; }
   /// Code tables the mapping uses: name → content version (for the mapping version).
   std::map<std::string, std::string>& usedTables() { return usedTables_; }
 
  private:
   std::string file_, codesDir_;
   CodeTableCache& tables_;
+  std::string hmacSalt_;
   std::vector<Problem> problems_;
   std::map<std::string, std::string> usedTables_;
 };

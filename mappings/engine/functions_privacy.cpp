@@ -51,20 +51,32 @@ void registerPrivacyFunctions(FunctionRegistry& r) {
   r.add({"mask_name", "mask_name", "张三 → 张*",
          [](const YAML::Node&, CompileContext&) { return std::make_unique<Mask>(schema::PiiKind::Name); }});
   r.add({"hmac_key", "hmac_key | hmac_key: {salt_env: VARIABLE}",
-         "salted HMAC-SHA256 (hex) of the value, for joining without revealing; the salt comes from an environment "
-         "variable (default GOVSYNC_HMAC_SALT) so it never sits in the mapping",
+         "salted HMAC-SHA256 (hex) of the value, for joining without revealing; the salt is the installation's "
+         "(mappings.hmac_salt, made at first start if unset) or an environment variable — never in the mapping",
          [](const YAML::Node& a, CompileContext& ctx) -> std::unique_ptr<Function> {
-           std::string var = "GOVSYNC_HMAC_SALT";
+           // The salt: a named environment variable, else the installation's
+           // (mappings.hmac_salt, or <data_dir>/hmac_salt made at first start),
+           // else GOVSYNC_HMAC_SALT.
+           std::string var;
            if (a.IsScalar())
              var = a.Scalar();
            else if (a.IsMap()) {
              checkArgKeys(a, {"salt_env"}, "hmac_key", ctx);
              argString(a, "salt_env", var, ctx, false);
            }
-           const char* salt = std::getenv(var.c_str());
-           if (!salt || std::string_view(salt).size() < 16) {
-             ctx.error(a, "hmac_key needs a secret salt of at least 16 characters in environment variable " + var,
-                       "export " + var + "=<random secret>, the same on every govsync that must produce matching keys");
+           std::string salt;
+           if (!var.empty()) {
+             if (const char* v = std::getenv(var.c_str())) salt = v;
+           } else if (!ctx.hmacSalt().empty()) {
+             salt = ctx.hmacSalt();
+           } else if (const char* v = std::getenv("GOVSYNC_HMAC_SALT")) {
+             salt = v;
+           }
+           if (salt.size() < 16) {
+             const std::string where =
+                 var.empty() ? "mappings.hmac_salt (or GOVSYNC_HMAC_SALT)" : "environment variable " + var;
+             ctx.error(a, "hmac_key needs a secret salt of at least 16 characters in " + where,
+                       "the same salt on every govsync that must produce matching keys; never in the mapping file");
              return nullptr;
            }
            return std::make_unique<HmacKey>(salt);

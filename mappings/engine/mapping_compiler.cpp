@@ -539,7 +539,7 @@ class Compiler {
 std::shared_ptr<const CompiledMapping> compileMappingText(const std::string& text, const std::string& path,
                                                           const CompileOptions& options) {
   CodeTableCache localTables;
-  CompileContext ctx(path, options.codesDir, options.tables ? *options.tables : localTables);
+  CompileContext ctx(path, options.codesDir, options.tables ? *options.tables : localTables, options.hmacSalt);
   auto fail = [&]() -> MappingCompileError {
     std::vector<CompileProblem> problems;
     for (const auto& p : ctx.problems()) problems.push_back({path, p.line, p.column, p.message, p.hint});

@@ -34,6 +34,9 @@ struct CompileOptions {
   std::string codesDir = "mappings/codes";
   /// Shared code-table cache (so several mappings load a table once).
   CodeTableCache* tables = nullptr;
+  /// Secret salt for hmac_key (configuration mappings.hmac_salt); when empty,
+  /// the environment variable GOVSYNC_HMAC_SALT is used.
+  std::string hmacSalt;
 };
 
 /// Compiles the mapping file at `path`. Throws MappingCompileError.

@@ -28,7 +28,16 @@ std::string readAll(const std::string& path) {
 }
 }  // namespace
 
-MappingSet::MappingSet(std::string dir, std::string codesDir) : dir_(std::move(dir)), codesDir_(std::move(codesDir)) {}
+MappingSet::MappingSet(std::string dir, std::string codesDir, std::string hmacSalt)
+    : dir_(std::move(dir)), codesDir_(std::move(codesDir)), hmacSalt_(std::move(hmacSalt)) {}
+
+CompileOptions MappingSet::options() const {
+  CompileOptions o;
+  o.codesDir = codesDir_;
+  o.tables = &tables_;
+  o.hmacSalt = hmacSalt_;
+  return o;
+}
 
 std::string MappingSet::fingerprint(const std::string& file, const CompiledMapping* compiled) const {
   std::string material = sha256Hex(readAll(file));
@@ -46,11 +55,8 @@ std::string MappingSet::fingerprint(const std::string& file, const CompiledMappi
 void MappingSet::compileInto(const std::string& name, const std::string& file, Entry& entry) {
   entry.status.name = name;
   entry.status.file = file;
-  CompileOptions options;
-  options.codesDir = codesDir_;
-  options.tables = &tables_;
   try {
-    auto compiled = compileMappingFile(file, options);
+    auto compiled = compileMappingFile(file, options());
     entry.active = compiled;
     entry.status.version = compiled->version;
     entry.status.label = compiled->label;
@@ -129,10 +135,7 @@ std::optional<MappingStatus> MappingSet::status(const std::string& name) const {
 
 std::shared_ptr<const CompiledMapping> MappingSet::compile(const std::string& name, const std::string& text) const {
   if (!isValidMappingName(name)) throw Error::invalid("mapping name may only use letters, digits, _ and -");
-  CompileOptions options;
-  options.codesDir = codesDir_;
-  options.tables = &tables_;
-  return compileMappingText(text, (fs::path(dir_) / (name + ".yaml")).string(), options);
+  return compileMappingText(text, (fs::path(dir_) / (name + ".yaml")).string(), options());
 }
 
 std::shared_ptr<const CompiledMapping> MappingSet::install(const std::string& name, const std::string& text) {

@@ -27,7 +27,7 @@ struct MappingStatus {
 
 class MappingSet {
  public:
-  MappingSet(std::string dir, std::string codesDir);
+  MappingSet(std::string dir, std::string codesDir, std::string hmacSalt = {});
 
   /// Compiles every mapping file; returns the status of each. Files that
   /// fail are reported in their status (the set starts without them).
@@ -61,7 +61,8 @@ class MappingSet {
   std::string fingerprint(const std::string& file, const CompiledMapping* compiled) const;
   void compileInto(const std::string& name, const std::string& file, Entry& entry);
 
-  std::string dir_, codesDir_;
+  CompileOptions options() const;
+  std::string dir_, codesDir_, hmacSalt_;
   mutable CodeTableCache tables_;
   mutable std::mutex mutex_;
   std::map<std::string, Entry> entries_;
