@@ -11,8 +11,8 @@ namespace govsync::mapping {
 bool Function::apply(Value& v, EvalContext& ctx) const {
   // A combiner given one list (e.g. after split) combines the list's items.
   if (accepts() == Accepts::Many && v.type == ValueType::List) {
-    Value items[16];
-    const size_t n = std::min<size_t>(v.list.size(), 16);
+    const size_t n = v.list.size();
+    auto* items = ctx.arena.allocateArray<Value>(n);
     for (size_t i = 0; i < n; ++i) items[i] = Value::ofText(v.list[i]);
     Value out;
     if (!combine(std::span<const Value>(items, n), out, ctx)) return false;

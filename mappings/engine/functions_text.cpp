@@ -205,10 +205,9 @@ class Concat : public Function {
   Concat(std::string sep, bool skipEmpty) : sep_(std::move(sep)), skipEmpty_(skipEmpty) {}
   Accepts accepts() const override { return Accepts::Many; }
   bool combine(std::span<const Value> in, Value& out, EvalContext& ctx) const override {
-    std::string_view parts[64];
+    auto* parts = ctx.arena.allocateArray<std::string_view>(in.size());
     size_t n = 0, total = 0;
     for (const auto& v : in) {
-      if (n == 64) break;
       if (v.isMissing() && skipEmpty_) continue;
       parts[n] = asText(v, ctx);
       total += parts[n].size() + sep_.size();
