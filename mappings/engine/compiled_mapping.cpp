@@ -27,12 +27,16 @@ bool isAscii(std::string_view s) {
 }
 
 // Clears a record for reuse: every optional field unset, storage kept.
+// Map fields are filled entry by entry (extensions.KEY), so they are emptied
+// too: otherwise one row's entries would show up in the next row's record.
 void resetRecord(Record& r) {
   r.__isset = {};
   r.envelope.__isset = {};
   r.case_record.__isset = {};
   r.review.__isset = {};
   r.observation.__isset = {};
+  r.envelope.extensions.clear();
+  r.observation.attributes.clear();
 }
 
 std::string shown(std::string_view s) {
