@@ -1,6 +1,9 @@
 // MappingRunner: decode → filter → rules → validate, for one row at a time.
 #include <charconv>
 #include <cmath>
+#include <map>
+#include <memory>
+#include <optional>
 
 #include "core/record/record_rules.h"
 #include "core/util/error.h"
@@ -201,9 +204,31 @@ bool MappingRunner::bind(const RowBatch& batch) {
   if (&batch == boundBatch_ && batch.columns().size() == boundColumns_) return true;
   const auto& cols = batch.columns();
   columnToSlot_.assign(cols.size(), -1);
-  for (size_t c = 0; c < cols.size(); ++c)
-    for (size_t s = 0; s < mapping_->sources.size(); ++s)
-      if (mapping_->sources[s].name == cols[c]) columnToSlot_[c] = static_cast<int>(s);
+  // A delimited file's header is in the file's charset too (e.g. a GBK
+  // export with Chinese column names): non-ASCII names are compared decoded
+  // with each source column's declared charset.
+  std::map<Charset, std::unique_ptr<CharsetDecoder>> headerDecoders;
+  std::map<Charset, std::optional<std::string>> decodedNames;  // of the current column
+  std::string error;
+  for (size_t c = 0; c < cols.size(); ++c) {
+    const bool decodeName = !batch.utf8() && !isAscii(cols[c]);
+    decodedNames.clear();
+    for (size_t s = 0; s < mapping_->sources.size(); ++s) {
+      const auto& source = mapping_->sources[s];
+      bool same = source.name == cols[c];
+      if (!same && decodeName && source.encoding != Charset::Utf8) {
+        auto [it, fresh] = decodedNames.try_emplace(source.encoding);
+        if (fresh) {
+          auto& decoder = headerDecoders[source.encoding];
+          if (!decoder) decoder = std::make_unique<CharsetDecoder>(source.encoding);
+          std::string name;
+          if (decoder->decode(cols[c], name, error)) it->second = std::move(name);
+        }
+        same = it->second && *it->second == source.name;
+      }
+      if (same) columnToSlot_[c] = static_cast<int>(s);
+    }
+  }
   boundBatch_ = &batch;
   boundColumns_ = cols.size();
   if (batch.utf8() && utf8Decoders_ != true) {
