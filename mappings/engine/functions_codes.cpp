@@ -56,7 +56,11 @@ class Lookup : public Function {
          OnMiss onMiss, std::optional<std::string> otherwise)
       : table_(std::move(table)), index_(index), onMiss_(onMiss), else_(std::move(otherwise)) {}
   bool apply(Value& v, EvalContext& ctx) const override {
-    if (v.isNull()) return true;
+    // An empty code is no value, not a miss (CSV cells are "" rather than NULL).
+    if (v.isMissing()) {
+      v = Value::null();
+      return true;
+    }
     const std::string_view key = asText(v, ctx);
     auto it = index_.find(key);
     if (it != index_.end()) {

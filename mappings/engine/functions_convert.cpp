@@ -126,7 +126,11 @@ class Rating : public Function {
   Rating(RatingScheme scheme, std::string name) : scheme_(scheme), schemeName_(std::move(name)) {}
   ValueType produces() const override { return ValueType::Int; }
   bool apply(Value& v, EvalContext& ctx) const override {
-    if (v.isNull()) return true;
+    // No rating given (an empty cell) is no value, not a bad one.
+    if (v.isMissing()) {
+      v = Value::null();
+      return true;
+    }
     const auto level = normalizeRating(asText(v, ctx), scheme_);
     if (!level) {
       ctx.error = scheme_ == RatingScheme::Label
