@@ -1,6 +1,7 @@
-// Conversion functions: to_int, to_float, to_bool, parse_time, rating.
+// Conversion functions: to_int, to_float, to_bool, range, parse_time, rating.
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 #include "mappings/engine/domain/rating.h"
 #include "mappings/engine/domain/time_format.h"
@@ -37,31 +38,65 @@ class ToInt : public Function {
   }
 };
 
+// Reads a number from a value: Float, Int, or text such as "+12.5".
+bool readNumber(const Value& v, double& out, EvalContext& ctx) {
+  if (v.type == ValueType::Float) return out = v.real, true;
+  if (v.type == ValueType::Int) return out = static_cast<double>(v.integer), true;
+  std::string_view s = trimText(asText(v, ctx));
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+  return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(out);
+}
+
 class ToFloat : public Function {
  public:
+  explicit ToFloat(double scale) : scale_(scale) {}
   ValueType produces() const override { return ValueType::Float; }
   Accepts accepts() const override { return Accepts::Any; }
   bool apply(Value& v, EvalContext& ctx) const override {
-    if (v.type == ValueType::Float || v.isNull()) return true;
-    if (v.type == ValueType::Int) {
-      v = Value::ofFloat(static_cast<double>(v.integer));
+    if (v.isMissing()) {
+      if (!v.isNull()) v = Value::null();
       return true;
     }
-    std::string_view s = trimText(asText(v, ctx));
-    if (s.empty()) {
-      v = Value::null();
-      return true;
-    }
-    if (s.front() == '+') s.remove_prefix(1);
     double out = 0;
-    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-    if (r.ec != std::errc() || r.ptr != s.data() + s.size() || !std::isfinite(out)) {
+    if (!readNumber(v, out, ctx)) {
       ctx.error = "not a number";
       return false;
     }
-    v = Value::ofFloat(out);
+    // scale: the source counts in 1/scale units (e.g. speed in 0.1 km/h: scale 10).
+    v = Value::ofFloat(scale_ == 1 ? out : out / scale_);
     return true;
   }
+
+ private:
+  double scale_;
+};
+
+// range: a number outside [min, max] is an error (e.g. a heading of 400°);
+// the value itself passes unchanged.
+class Range : public Function {
+ public:
+  Range(std::optional<double> min, std::optional<double> max, std::string text)
+      : min_(min), max_(max), text_(std::move(text)) {}
+  Accepts accepts() const override { return Accepts::Any; }
+  ValueType produces() const override { return ValueType::Null; }  // whatever came in
+  bool apply(Value& v, EvalContext& ctx) const override {
+    if (v.isMissing()) return true;
+    double d = 0;
+    if (!readNumber(v, d, ctx)) {
+      ctx.error = "not a number";
+      return false;
+    }
+    if ((min_ && d < *min_) || (max_ && d > *max_)) {
+      ctx.error = "outside the range " + text_;
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  std::optional<double> min_, max_;
+  std::string text_;
 };
 
 class ToBool : public Function {
@@ -152,8 +187,52 @@ class Rating : public Function {
 void registerConvertFunctions(FunctionRegistry& r) {
   r.add({"to_int", "to_int", "text to an integer; anything else is an error",
          [](const YAML::Node&, CompileContext&) { return std::make_unique<ToInt>(); }});
-  r.add({"to_float", "to_float", "text to a number; anything else is an error",
-         [](const YAML::Node&, CompileContext&) { return std::make_unique<ToFloat>(); }});
+  r.add({"to_float", "to_float | to_float: {scale: N}",
+         "text to a number; anything else is an error; scale N divides (a source counting in 1/N units)",
+         [](const YAML::Node& a, CompileContext& ctx) -> std::unique_ptr<Function> {
+           int64_t scale = 1;
+           if (a.IsMap()) {
+             checkArgKeys(a, {"scale"}, "to_float", ctx);
+             if (!argInt(a, "scale", scale, ctx, false)) return nullptr;
+           } else if (a.IsDefined() && !a.IsNull()) {
+             ctx.error(a, "to_float takes no argument or {scale: N}", "e.g. to_float: {scale: 10} for 0.1 km/h");
+             return nullptr;
+           }
+           if (scale <= 0) {
+             ctx.error(a["scale"], "scale must be a positive integer");
+             return nullptr;
+           }
+           return std::make_unique<ToFloat>(static_cast<double>(scale));
+         }});
+  r.add({"range", "range: {min: N, max: N}",
+         "checks that a number lies within min..max (either may be left out); outside is an error",
+         [](const YAML::Node& a, CompileContext& ctx) -> std::unique_ptr<Function> {
+           if (!a.IsMap() || (!a["min"] && !a["max"])) {
+             ctx.error(a, "range needs min and/or max", "e.g. range: {min: 0, max: 359}");
+             return nullptr;
+           }
+           checkArgKeys(a, {"min", "max"}, "range", ctx);
+           std::optional<double> bound[2];
+           std::string text[2];
+           const char* keys[2] = {"min", "max"};
+           for (int i = 0; i < 2; ++i) {
+             if (!a[keys[i]]) continue;
+             if (!argString(a, keys[i], text[i], ctx)) return nullptr;
+             double d = 0;
+             auto r = std::from_chars(text[i].data(), text[i].data() + text[i].size(), d);
+             if (text[i].empty() || r.ec != std::errc() || r.ptr != text[i].data() + text[i].size()) {
+               ctx.error(a[keys[i]], std::string(keys[i]) + " must be a number, got '" + text[i] + "'");
+               return nullptr;
+             }
+             bound[i] = d;
+           }
+           if (bound[0] && bound[1] && *bound[0] > *bound[1]) {
+             ctx.error(a, "range min is greater than max");
+             return nullptr;
+           }
+           const std::string shown = (bound[0] ? text[0] : "") + ".." + (bound[1] ? text[1] : "");
+           return std::make_unique<Range>(bound[0], bound[1], shown);
+         }});
   r.add({"to_bool", "to_bool", "true/false, 1/0, yes/no, 是/否 to a boolean; anything else is an error",
          [](const YAML::Node&, CompileContext&) { return std::make_unique<ToBool>(); }});
   r.add({"parse_time", "parse_time: {format: FORMAT, zone: ZONE}",
