@@ -14,6 +14,19 @@ void printKeys(const KeySpec& spec, const std::string& prefix, const Config* con
       printKeys(k, path, config);
       continue;
     }
+    if (k.kind == ValueKind::SectionList) {
+      if (!config) {
+        std::cout << "  " << path << "[]: " << k.doc << "\n";
+        printKeys(k, path + "[]", nullptr);
+      } else {
+        for (size_t i = 0; i < config->listSize(path); ++i) printKeys(k, path + "[" + std::to_string(i) + "]", config);
+      }
+      continue;
+    }
+    if (k.kind == ValueKind::Opaque) {
+      std::cout << "  " << path << (config ? " = (map, validated by its owner)" : "\n      " + k.doc) << "\n";
+      continue;
+    }
     std::cout << "  " << path;
     if (config) {
       std::cout << " = " << (k.secret && !config->getString(path).empty() ? "(secret)" : config->getString(path));

@@ -116,7 +116,7 @@ int test(const std::vector<std::string>& argv) {
       case mapping::RowOutcome::Kind::Skipped: ++skipped; break;
       case mapping::RowOutcome::Kind::DeadLetter:
         ++dead;
-        std::cout << "DEAD row " << (i + 1) << " [" << out.stage << "] " << out.field
+        std::cout << "DEAD row " << batch.row(i).number << " [" << out.stage << "] " << out.field
                   << (out.function.empty() ? "" : " " + out.function) << ": " << out.error
                   << (out.value.empty() ? "" : " (value '" + out.value + "')") << "\n";
         break;

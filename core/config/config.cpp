@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <set>
 #include <sstream>
 
 #include "core/util/error.h"
@@ -34,6 +36,8 @@ std::string kindName(ValueKind k) {
     case ValueKind::Enum: return "one of the listed values";
     case ValueKind::StringList: return "a list of strings";
     case ValueKind::Section: return "a section (a map of keys)";
+    case ValueKind::SectionList: return "a list of sections";
+    case ValueKind::Opaque: return "a map";
   }
   return "?";
 }
@@ -72,6 +76,8 @@ struct Loader {
   std::vector<std::string> problems;
   std::map<std::string, std::pair<std::string, YAML::Mark>> scalars;
   std::map<std::string, std::pair<std::vector<std::string>, YAML::Mark>> lists;
+  std::map<std::string, YAML::Node> nodes;
+  std::map<std::string, size_t> listSizes;
 
   void problem(const YAML::Mark& m, const std::string& key, const std::string& what) {
     problems.push_back(file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": " +
@@ -113,6 +119,28 @@ struct Loader {
       const YAML::Mark where = value.IsNull() ? it->first.Mark() : value.Mark();
       switch (child->kind) {
         case ValueKind::Section: walk(*child, value, path); break;
+        case ValueKind::SectionList: {
+          if (value.IsNull()) break;
+          if (!value.IsSequence()) {
+            problem(value.Mark(), path, "expected " + kindName(child->kind));
+            break;
+          }
+          listSizes[path] = value.size();
+          for (size_t i = 0; i < value.size(); ++i) {
+            const std::string item = path + "[" + std::to_string(i) + "]";
+            if (!value[i].IsMap())
+              problem(value[i].Mark(), item, "expected a section (a map of keys)");
+            else
+              walk(*child, value[i], item);
+          }
+          break;
+        }
+        case ValueKind::Opaque:
+          if (!value.IsNull() && !value.IsMap())
+            problem(value.Mark(), path, "expected a map");
+          else
+            nodes[path] = value;
+          break;
         case ValueKind::StringList: {
           if (!value.IsSequence()) {
             problem(where, path, "expected " + kindName(child->kind));
@@ -148,7 +176,8 @@ const KeySpec* findSpec(const KeySpec& root, std::string_view path) {
   while (start <= path.size()) {
     size_t dot = path.find('.', start);
     if (dot == std::string_view::npos) dot = path.size();
-    const auto part = path.substr(start, dot - start);
+    auto part = path.substr(start, dot - start);
+    if (auto bracket = part.find('['); bracket != std::string_view::npos) part = part.substr(0, bracket);
     auto it =
         std::find_if(spec->children.begin(), spec->children.end(), [&](const KeySpec& k) { return k.name == part; });
     if (it == spec->children.end()) return nullptr;
@@ -181,7 +210,35 @@ std::string expandEnvironment(std::string_view text, std::vector<std::string>& m
   return out;
 }
 
-Config::Config() = default;
+Config::Config() : spec_(&configSpec()) {}
+
+Config Config::validateInto(const KeySpec& spec, const YAML::Node& node, const std::string& file,
+                            const std::string& prefix, const CrossCheck& crossCheck) {
+  Loader loader{file, {}, {}, {}, {}, {}};
+  loader.walk(spec, node, prefix);
+  Config config;
+  config.spec_ = &spec;
+  config.prefix_ = prefix.empty() ? "" : prefix + ".";
+  config.source_ = file;
+  auto strip = [&](const std::string& path) { return path.substr(config.prefix_.size()); };
+  for (auto& [path, v] : loader.scalars)
+    config.values_[strip(path)] = Value{v.first, {}, v.second.line + 1, v.second.column + 1};
+  for (auto& [path, v] : loader.lists)
+    config.values_[strip(path)] = Value{{}, v.first, v.second.line + 1, v.second.column + 1};
+  for (auto& [path, n] : loader.nodes) config.nodes_[strip(path)] = n;
+  for (auto& [path, n] : loader.listSizes) config.listSizes_[strip(path)] = n;
+  if (node.IsDefined() && !node.IsNull()) config.marks_[""] = {node.Mark().line + 1, node.Mark().column + 1};
+  for (auto& [path, n] : loader.nodes) config.marks_[strip(path)] = {n.Mark().line + 1, n.Mark().column + 1};
+  if (crossCheck) crossCheck(config, loader.problems);
+  if (!loader.problems.empty()) {
+    std::string msg = (prefix.empty() ? "configuration " + file : file + ": " + prefix) + " has " +
+                      std::to_string(loader.problems.size()) +
+                      (loader.problems.size() == 1 ? " problem:" : " problems:");
+    for (const auto& p : loader.problems) msg += "\n  " + p;
+    throw Error::config(msg);
+  }
+  return config;
+}
 
 Config Config::load(const std::string& file) {
   std::error_code ec;
@@ -201,33 +258,33 @@ Config Config::load(const std::string& file) {
     throw Error::config(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                         ": not valid YAML: " + e.msg);
   }
-  Loader loader{file, {}, {}, {}};
-  loader.walk(configSpec(), root, "");
-
-  Config config;
-  config.source_ = file;
-  for (auto& [path, v] : loader.scalars)
-    config.values_[path] = Value{v.first, {}, v.second.line + 1, v.second.column + 1};
-  for (auto& [path, v] : loader.lists)
-    config.values_[path] = Value{{}, v.first, v.second.line + 1, v.second.column + 1};
-
-  // Rules that span keys.
-  if (config.getString("store.backend") == "postgres" && config.getString("store.postgres.conninfo").empty())
-    loader.problems.push_back(config.whereIs("store.backend") +
-                              ": store.postgres.conninfo: required when store.backend is postgres");
-
-  if (!loader.problems.empty()) {
-    std::string msg = "configuration " + file + " has " + std::to_string(loader.problems.size()) +
-                      (loader.problems.size() == 1 ? " problem:" : " problems:");
-    for (const auto& p : loader.problems) msg += "\n  " + p;
-    throw Error::config(msg);
-  }
+  Config config = validateInto(configSpec(), root, file, "", [](const Config& c, std::vector<std::string>& problems) {
+    // Rules that span keys.
+    if (c.getString("store.backend") == "postgres" && c.getString("store.postgres.conninfo").empty())
+      problems.push_back(c.whereIs("store.backend") +
+                         ": store.postgres.conninfo: required when store.backend is postgres");
+    std::set<std::string> names;
+    for (size_t i = 0; i < c.listSize("connectors"); ++i) {
+      const std::string p = "connectors[" + std::to_string(i) + "]";
+      for (const char* key : {"name", "type", "mapping"})
+        if (!c.isSet(p + "." + key)) problems.push_back(c.whereIs(p) + ": " + p + "." + key + ": required");
+      const std::string name = c.getString(p + ".name");
+      if (!name.empty() && !names.insert(name).second)
+        problems.push_back(c.whereIs(p + ".name") + ": " + p + ".name: a second connector named '" + name + "'");
+    }
+  });
   return config;
 }
 
+Config Config::validate(const KeySpec& spec, const YAML::Node& node, const std::string& file,
+                        const std::string& prefix) {
+  return validateInto(spec, node, file, prefix, nullptr);
+}
+
 const KeySpec& Config::specFor(std::string_view path) const {
-  const KeySpec* spec = findSpec(configSpec(), path);
-  if (!spec || spec->kind == ValueKind::Section)
+  const KeySpec* spec = findSpec(*spec_, path);
+  if (!spec || spec->kind == ValueKind::Section || spec->kind == ValueKind::SectionList ||
+      spec->kind == ValueKind::Opaque)
     throw Error::internal("undeclared configuration key '" + std::string(path) + "'");
   return *spec;
 }
@@ -259,8 +316,25 @@ void Config::set(std::string_view path, const std::string& value) {
 
 std::string Config::whereIs(std::string_view path) const {
   auto it = values_.find(path);
-  if (it == values_.end() || it->second.line == 0) return source_;
-  return source_ + ":" + std::to_string(it->second.line) + ":" + std::to_string(it->second.column);
+  if (it != values_.end() && it->second.line != 0)
+    return source_ + ":" + std::to_string(it->second.line) + ":" + std::to_string(it->second.column);
+  // A section: the first key set under it.
+  const std::string prefix = std::string(path) + ".";
+  for (auto v = values_.lower_bound(prefix); v != values_.end() && v->first.rfind(prefix, 0) == 0; ++v)
+    if (v->second.line) return source_ + ":" + std::to_string(v->second.line) + ":" + std::to_string(v->second.column);
+  if (auto m = marks_.find(path); m != marks_.end())
+    return source_ + ":" + std::to_string(m->second.first) + ":" + std::to_string(m->second.second);
+  return source_;
+}
+
+size_t Config::listSize(std::string_view path) const {
+  auto it = listSizes_.find(path);
+  return it == listSizes_.end() ? 0 : it->second;
+}
+
+YAML::Node Config::node(std::string_view path) const {
+  auto it = nodes_.find(path);
+  return it == nodes_.end() ? YAML::Node() : it->second;
 }
 
 std::string Config::sqlitePath() const {

@@ -5,7 +5,10 @@
 // naming the file, line, column and key.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -13,7 +16,16 @@
 
 namespace govsync {
 
-enum class ValueKind { String, Int, Bool, Enum, StringList, Section };
+enum class ValueKind {
+  String,
+  Int,
+  Bool,
+  Enum,
+  StringList,
+  Section,      ///< a map of declared keys (children)
+  SectionList,  ///< a list of sections, each of the `children` keys ("connectors")
+  Opaque,       ///< a map validated later by its owner (a connector type's options)
+};
 
 /// The declaration of one key (or a section of keys).
 struct KeySpec {
@@ -36,6 +48,11 @@ class Config {
   Config();
   /// Loads and validates `file`. Throws Error(Config) listing every problem.
   static Config load(const std::string& file);
+  /// Validates one YAML map against `spec` (e.g. a connector type's options);
+  /// `prefix` is the map's path for messages ("connectors[0].options").
+  /// Throws Error(Config) listing every problem with file:line:column.
+  static Config validate(const KeySpec& spec, const YAML::Node& node, const std::string& file,
+                         const std::string& prefix);
 
   /// Where the configuration came from ("(defaults)" when no file).
   const std::string& source() const { return source_; }
@@ -49,6 +66,10 @@ class Config {
   std::vector<std::string> getList(std::string_view path) const;
   /// Whether the file set `path` explicitly.
   bool isSet(std::string_view path) const;
+  /// Items of a SectionList ("connectors"); paths of items are "connectors[0].name".
+  size_t listSize(std::string_view path) const;
+  /// The YAML map of an Opaque key (null node when not set).
+  YAML::Node node(std::string_view path) const;
   /// Overrides a value (command-line options); validated like the file.
   void set(std::string_view path, const std::string& value);
 
@@ -64,9 +85,17 @@ class Config {
     std::vector<std::string> list;
     int line = 0, column = 0;
   };
+  using CrossCheck = std::function<void(const Config&, std::vector<std::string>&)>;
+  static Config validateInto(const KeySpec& spec, const YAML::Node& node, const std::string& file,
+                             const std::string& prefix, const CrossCheck& crossCheck);
   const KeySpec& specFor(std::string_view path) const;
+  const KeySpec* spec_ = nullptr;
+  std::string prefix_;
+  std::map<std::string, std::pair<int, int>, std::less<>> marks_;  ///< root of the keys (configSpec() by default)
   std::string source_ = "(defaults)";
   std::map<std::string, Value, std::less<>> values_;
+  std::map<std::string, YAML::Node, std::less<>> nodes_;
+  std::map<std::string, size_t, std::less<>> listSizes_;
 };
 
 /// Expands ${NAME} references from the environment; an unset NAME is added

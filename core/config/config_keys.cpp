@@ -22,6 +22,9 @@ KeySpec choice(std::string name, std::string def, std::vector<std::string> choic
 KeySpec section(std::string name, std::string doc, std::vector<KeySpec> children) {
   return {std::move(name), ValueKind::Section, "", std::move(doc), 0, 0, {}, std::move(children), false};
 }
+KeySpec boolean(std::string name, bool def, std::string doc) {
+  return {std::move(name), ValueKind::Bool, def ? "true" : "false", std::move(doc), 0, 0, {}, {}, false};
+}
 }  // namespace
 
 const KeySpec& configSpec() {
@@ -62,6 +65,38 @@ const KeySpec& configSpec() {
                              "and kept in <data_dir>/hmac_salt. Use ${ENV_VAR}; the same on every govsync that must "
                              "produce matching keys."),
                   }),
+          section(
+              "sync", "The sync engine.",
+              {
+                  integer("max_concurrent", 2, 1, 64, "Connectors pulling at the same time (global limit)."),
+                  integer("max_backoff_seconds", 300, 1, 86400, "Longest wait between retries while a source is down."),
+                  str("plugins_dir", "plugins", "Folder of connector plugins (*.so) loaded at start."),
+              }),
+          {"connectors",
+           ValueKind::SectionList,
+           "",
+           "The legacy platforms to pull from, one section each.",
+           0,
+           0,
+           {},
+           {
+               str("name", "", "Unique name of this connector (checkpoints and dead letters are kept under it)."),
+               str("type", "", "Connector type: odbc, http, file, or one from a plugin (`govsync connector types`)."),
+               str("mapping", "", "The platform mapping its rows go through (mappings/platforms/<mapping>.yaml)."),
+               boolean("enabled", true, "false keeps the connector configured but not run."),
+               integer("interval_seconds", 60, 1, 86400, "Pause between pulls when the source has no more rows."),
+               integer("batch_rows", 5000, 1, 1000000, "Rows per batch: each batch commits with its checkpoint."),
+               {"options",
+                ValueKind::Opaque,
+                "",
+                "Type-specific options (see docs/connector-guide.md).",
+                0,
+                0,
+                {},
+                {},
+                false},
+           },
+           false},
           section(
               "log", "Logging.",
               {choice("level", "information", {"error", "warning", "information", "debug"}, "Lowest level written.")}),

@@ -102,7 +102,7 @@ std::vector<RowError> readDelimitedRows(std::string_view text, const DelimitedOp
            "row has " + std::to_string(fields.size()) + " fields, the header has " + std::to_string(columns.size())});
       continue;
     }
-    batch.beginRow();
+    batch.beginRow(static_cast<uint32_t>(rowNo));
     for (size_t i = 0; i < fields.size(); ++i) batch.addCell(columns[i], fields[i]);
     batch.setRaw(raw);
     batch.endRow();

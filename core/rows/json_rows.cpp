@@ -376,7 +376,7 @@ std::vector<RowError> readJsonRows(std::string_view text, RowBatch& batch, size_
       skip();
       const size_t start = pos;
       ++n;
-      batch.beginRow();
+      batch.beginRow(static_cast<uint32_t>(n));
       if (!parser.parseRow(text, pos, error)) {
         batch.abandonRow();
         // An array cannot be resynchronised reliably: report the rest as one error.
@@ -415,7 +415,7 @@ std::vector<RowError> readJsonRows(std::string_view text, RowBatch& batch, size_
     if (isBlank(line)) continue;
     ++lineNo;
     size_t p = 0;
-    batch.beginRow();
+    batch.beginRow(static_cast<uint32_t>(lineNo));
     if (!parser.parseRow(line, p, error)) {
       batch.abandonRow();
       errors.push_back({lineNo, std::string(line), "malformed JSON: " + error});

@@ -20,8 +20,8 @@ uint32_t RowBatch::columnIndex(std::string_view name) {
   return idx;
 }
 
-void RowBatch::beginRow() {
-  current_ = Row{checkedOffset(cells_.size()), 0, 0, 0};
+void RowBatch::beginRow(uint32_t number) {
+  current_ = Row{checkedOffset(cells_.size()), 0, 0, 0, number};
   inRow_ = true;
   openList_ = -1;
 }

@@ -31,6 +31,7 @@ class RowBatch {
     uint32_t cellCount;
     uint32_t rawOffset;  ///< the row exactly as received, into data()
     uint32_t rawLength;
+    uint32_t number;  ///< 1-based row number in the source (CSV record, NDJSON line), 0 if unknown
   };
 
   /// Index of column `name`, adding it if new.
@@ -39,7 +40,8 @@ class RowBatch {
 
   /// Row building: beginRow, add cells, endRow. `raw` is the row as received
   /// (a CSV line, a JSON object's text) and is what dead letters keep.
-  void beginRow();
+  /// `number`: the row's 1-based position in its source, for messages.
+  void beginRow(uint32_t number = 0);
   void addCell(uint32_t column, std::string_view bytes);
   void addNull(uint32_t column);
   /// List cells: beginList, appendListItem..., (the cell ends at the next add/end).
