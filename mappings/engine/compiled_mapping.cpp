@@ -332,6 +332,8 @@ bool MappingRunner::evaluate(const Rule& rule, RowOutcome& out, Value& v, std::s
       return false;
     }
   }
+  // A then/else branch's own default (runRule applies the field rule's).
+  if (v.isMissing() && rule.defaultValue) v = Value::ofText(*rule.defaultValue);
   return true;
 }
 

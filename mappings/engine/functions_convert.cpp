@@ -119,7 +119,10 @@ class ToBool : public Function {
       for (auto w : words) {
         if (w.size() != s.size()) continue;
         bool eq = true;
-        for (size_t i = 0; i < w.size() && eq; ++i) eq = std::tolower(static_cast<unsigned char>(s[i])) == w[i];
+        // Compared as unsigned bytes: 是/否/有/无 are UTF-8 bytes >= 0x80, which a
+        // plain char is negative for, so they never matched.
+        for (size_t i = 0; i < w.size() && eq; ++i)
+          eq = std::tolower(static_cast<unsigned char>(s[i])) == static_cast<unsigned char>(w[i]);
         if (eq) return true;
       }
       return false;
