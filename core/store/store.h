@@ -34,6 +34,7 @@ struct DeadLetter {
   std::string mapping;    ///< "name@version" in force when it failed
   std::string raw;        ///< the raw row bytes, exactly as received
   std::string rawFormat;  ///< json | csv | ... : how to read `raw`
+  std::string cells;      ///< the row's columns and values, encoded for replay (connectors/sync/ingest.h)
   int64_t createdAt = 0;
   bool resolved = false;
   int64_t resolvedAt = 0;

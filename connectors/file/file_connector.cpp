@@ -1,0 +1,16 @@
+// Placeholder until the file connector lands: registers the type so
+// configuration naming it fails with a clear message.
+#include "connectors/connector.h"
+#include "core/util/error.h"
+
+namespace govsync::connectors {
+
+void registerFileConnector(ConnectorRegistry& registry) {
+  KeySpec options;
+  options.kind = ValueKind::Section;
+  registry.add({"file", "(not yet available)", options, [](const ConnectorContext&) -> std::unique_ptr<Connector> {
+                  throw Error::config("the file connector is not available in this build");
+                }});
+}
+
+}  // namespace govsync::connectors
