@@ -97,7 +97,11 @@ class Compiler {
 
   void compile(const YAML::Node& root) {
     if (!root.IsMap()) {
-      ctx_.error(root, "a mapping file must be a YAML map", "start with `mapping: <name>` and `kind: CASE`");
+      // An empty file (or only comments) has no node to point at: say 1:1.
+      if (root.Mark().is_null())
+        ctx_.errorAt(1, 1, "a mapping file must be a YAML map", "start with `mapping: <name>` and `kind: CASE`");
+      else
+        ctx_.error(root, "a mapping file must be a YAML map", "start with `mapping: <name>` and `kind: CASE`");
       return;
     }
     static const std::set<std::string> known = {"mapping",  "version", "description", "kind",  "source_system",
