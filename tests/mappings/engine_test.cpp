@@ -39,9 +39,20 @@ namespace {
 
 // --- helpers ---------------------------------------------------------------------------------------------
 
+// Temp folders made by the tests, removed when the test program exits.
+struct TempDirs {
+  std::vector<std::string> dirs;
+  ~TempDirs() {
+    std::error_code ec;
+    for (const auto& d : dirs) fs::remove_all(d, ec);
+  }
+};
+
 std::string makeTempDir() {
+  static TempDirs made;
   std::string templ = (fs::temp_directory_path() / "govsync-engine-test-XXXXXX").string();
   if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
+  made.dirs.push_back(templ);
   return templ;
 }
 
