@@ -61,5 +61,6 @@ void addServeCommands(std::vector<Command>& out);
 void addStoreCommands(std::vector<Command>& out);
 void addConfigCommands(std::vector<Command>& out);
 void addMappingCommands(std::vector<Command>& out);
+void addSyncCommands(std::vector<Command>& out);
 
 }  // namespace govsync::cli

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/cli_common.h"
+#include "connectors/sync/sync_engine.h"
 #include "core/util/time.h"
 #include "mappings/engine/mapping_set.h"
 
@@ -50,6 +51,21 @@ int serve(const std::vector<std::string>& argv) {
             << store->schemaVersion() << ", feed head " << store->headPosition() << ")\n"
             << "  mappings:      " << mappings.dir() << " (codes " << mappings.codesDir() << ")\n";
   for (const auto& s : mappings.loadAll()) printMappingStatus(s);
+
+  connectors::ConnectorRegistry registry;
+  connectors::registerBuiltinConnectors(registry);
+  for (const auto& f : registry.loadPlugins(config.getString("sync.plugins_dir")))
+    std::cout << "  plugin:        " << f << "\n";
+  connectors::SyncOptions syncOptions;
+  syncOptions.maxConcurrent = static_cast<size_t>(config.getInt("sync.max_concurrent"));
+  syncOptions.maxBackoffSeconds = config.getInt("sync.max_backoff_seconds");
+  syncOptions.stateDir = config.getString("data_dir") + "/connectors";
+  syncOptions.configFile = config.source();
+  connectors::SyncEngine engine(*store, mappings, registry, connectors::connectorConfigs(config), syncOptions);
+  for (const auto& c : engine.status())
+    std::cout << "  connector " << c.name << " (" << c.type << " → " << c.mapping << "): " << c.source << " ["
+              << c.state << "]\n";
+  engine.start();
   std::cout << "Press Ctrl-C to stop." << std::endl;
 
   int sig = 0;
@@ -62,7 +78,10 @@ int serve(const std::vector<std::string>& argv) {
       std::cout.flush();
     }
   }
-  std::cout << "govsync: stopping on " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << std::endl;
+  std::cout << "govsync: stopping on " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << "; letting batches in flight finish"
+            << std::endl;
+  engine.stop();
+  std::cout << "govsync: stopped" << std::endl;
   return 0;
 }
 

@@ -16,6 +16,7 @@ std::vector<Command> allCommands() {
   govsync::cli::addServeCommands(commands);
   govsync::cli::addStoreCommands(commands);
   govsync::cli::addMappingCommands(commands);
+  govsync::cli::addSyncCommands(commands);
   govsync::cli::addConfigCommands(commands);
   return commands;
 }

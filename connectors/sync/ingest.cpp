@@ -174,9 +174,13 @@ IngestSummary Ingestor::ingest(const IngestRequest& req, std::vector<RowResult>*
           r.value = outcome_.value;
           r.error = tombstones ? "deleted at the source, but its last content does not map: " + outcome_.error
                                : outcome_.error;
-          deadRow.push_back(results.size());
-          deadLetter(outcome_.stage, outcome_.field, outcome_.function, outcome_.value, r.error, rows.raw(rows.row(i)),
-                     rows.rawFormat(), encodeRowCells(rows, i));
+          if (!tombstones && i < req.replayIds.size()) {
+            r.deadLetterId = req.replayIds[i];  // still failing: the open dead letter stays as it is
+          } else {
+            deadRow.push_back(results.size());
+            deadLetter(outcome_.stage, outcome_.field, outcome_.function, outcome_.value, r.error,
+                       rows.raw(rows.row(i)), rows.rawFormat(), encodeRowCells(rows, i));
+          }
           ++summary.deadLetters;
           break;
       }

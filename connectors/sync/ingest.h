@@ -42,6 +42,8 @@ struct IngestRequest {
   const RowBatch* deletedRows = nullptr;  ///< snapshot deletes → tombstones
   std::optional<store::Checkpoint> checkpoint;
   /// Dead letters this batch replays: row i of `rows` resolves replayIds[i].
+  /// A replayed row that fails again keeps its dead letter (no new one), so
+  /// replaying twice changes nothing.
   std::vector<int64_t> replayIds;
 };
 

@@ -1,0 +1,234 @@
+// Sync subcommands: one pass of the connectors, connector status and
+// checkpoint reset, dead letters (list, replay), reconciliation.
+#include <iomanip>
+#include <iostream>
+
+#include "cli/cli_common.h"
+#include "connectors/sync/sync_engine.h"
+#include "core/util/error.h"
+#include "core/util/time.h"
+
+namespace govsync::cli {
+
+namespace {
+
+using connectors::IngestSummary;
+
+/// Everything a sync command needs, built from the configuration.
+struct SyncSetup {
+  Config config;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<mapping::MappingSet> mappings;
+  connectors::ConnectorRegistry registry;
+  std::unique_ptr<connectors::SyncEngine> engine;
+
+  explicit SyncSetup(const Args& args) : config(loadConfig(args)) {
+    store = openConfiguredStore(config);
+    mappings = std::make_unique<mapping::MappingSet>(config.getString("mappings.dir"),
+                                                     config.getString("mappings.codes_dir"), hmacSalt(config, true));
+    mappings->loadAll();
+    connectors::registerBuiltinConnectors(registry);
+    registry.loadPlugins(config.getString("sync.plugins_dir"));
+    connectors::SyncOptions o;
+    o.maxConcurrent = static_cast<size_t>(config.getInt("sync.max_concurrent"));
+    o.maxBackoffSeconds = config.getInt("sync.max_backoff_seconds");
+    o.stateDir = config.getString("data_dir") + "/connectors";
+    o.configFile = config.source();
+    engine =
+        std::make_unique<connectors::SyncEngine>(*store, *mappings, registry, connectors::connectorConfigs(config), o);
+  }
+};
+
+void printSummary(const std::string& name, const IngestSummary& s) {
+  std::cout << name << ": " << s.rows << " rows, " << s.records << " records (" << s.changed << " changed, "
+            << s.unchanged << " unchanged, " << s.tombstones << " deleted), " << s.skipped << " skipped, "
+            << s.deadLetters << " dead letters, " << s.warnings << " warnings";
+  if (!s.lookupMisses.empty()) std::cout << ", " << s.lookupMisses.size() << " distinct code-table misses";
+  std::cout << "; feed head " << s.headPosition << "\n";
+}
+
+int syncOnce(const std::vector<std::string>& argv) {
+  Args args(argv, {"connector"}, {"once"});
+  if (!args.has("once"))
+    throw Error::invalid("`govsync sync` runs one pass with --once; `govsync serve` runs the connectors continuously");
+  SyncSetup setup(args);
+  std::vector<std::string> names = setup.engine->names();
+  if (auto one = args.get("connector")) names = {*one};
+  if (names.empty()) std::cout << "no connectors configured (see connectors: in " << setup.config.source() << ")\n";
+  int failed = 0;
+  for (const auto& name : names) {
+    try {
+      printSummary(name, setup.engine->runOnce(name));
+    } catch (const Error& e) {
+      ++failed;
+      std::cout << name << ": FAILED (" << errorCodeName(e.code()) << (e.retryable() ? ", will retry" : "")
+                << "): " << e.what() << "\n";
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+int connectorTypes(const std::vector<std::string>& argv) {
+  Args args(argv, {}, {});
+  const Config config = loadConfig(args);
+  connectors::ConnectorRegistry registry;
+  connectors::registerBuiltinConnectors(registry);
+  for (const auto& f : registry.loadPlugins(config.getString("sync.plugins_dir"))) std::cout << "plugin " << f << "\n";
+  for (const auto& name : registry.names()) {
+    const auto& t = registry.get(name);
+    std::cout << name << ": " << t.summary << "\n";
+    for (const auto& k : t.options.children)
+      std::cout << "  options." << k.name << (k.defaultValue.empty() ? "" : " (default " + k.defaultValue + ")")
+                << "\n      " << k.doc << "\n";
+  }
+  return 0;
+}
+
+int connectorStatus(const std::vector<std::string>& argv) {
+  Args args(argv, {}, {});
+  const Config config = loadConfig(args);
+  auto store = openConfiguredStore(config);
+  auto configs = connectors::connectorConfigs(config);
+  if (!args.positional().empty()) {
+    std::erase_if(configs, [&](const auto& c) { return c.name != args.positional()[0]; });
+    if (configs.empty())
+      throw Error::notFound("no connector named '" + args.positional()[0] + "' in " + config.source());
+  }
+  for (const auto& c : configs) {
+    auto cp = store->getCheckpoint(c.name);
+    store::DeadLetterQuery q;
+    q.source = c.name;
+    q.resolved = false;
+    q.limit = 1000000;
+    std::cout << c.name << " (" << c.type << " → " << c.mapping << (c.enabled ? "" : ", disabled") << ")\n"
+              << "  checkpoint: " << (cp ? cp->value : "(none: starts from the beginning)") << "\n";
+    if (cp) std::cout << "  saved at:   " << formatRfc3339(cp->updatedAt) << "\n";
+    std::cout << "  open dead letters: " << store->listDeadLetters(q).size() << "\n";
+  }
+  return 0;
+}
+
+int connectorReset(const std::vector<std::string>& argv) {
+  Args args(argv, {"to"}, {});
+  if (args.positional().size() != 1) throw Error::invalid("usage: govsync connector reset NAME [--to CHECKPOINT]");
+  const Config config = loadConfig(args);
+  const auto& name = args.positional()[0];
+  bool known = false;
+  for (const auto& c : connectors::connectorConfigs(config)) known = known || c.name == name;
+  if (!known) throw Error::notFound("no connector named '" + name + "' in " + config.source());
+  auto store = openConfiguredStore(config);
+  const auto before = store->getCheckpoint(name);
+  store->resetCheckpoint(name, args.get("to"));
+  store::AuditEntry audit;
+  audit.actor = "cli";
+  audit.action = "admin.connector.reset";
+  audit.target = name;
+  audit.detail = "{\"from\":" + std::string(before ? "\"saved\"" : "null") + "}";
+  store->appendAudit(audit);
+  std::cout << name << ": checkpoint "
+            << (args.get("to") ? "set to " + *args.get("to") : "removed (next pass starts from the beginning)")
+            << (before ? " (was " + before->value + ")" : "") << "\n";
+  return 0;
+}
+
+int deadLettersList(const std::vector<std::string>& argv) {
+  Args args(argv, {"connector", "limit", "after"}, {"all"});
+  auto store = openConfiguredStore(loadConfig(args));
+  store::DeadLetterQuery q;
+  q.source = args.getOr("connector", "");
+  if (!args.has("all")) q.resolved = false;
+  q.limit = std::stoul(args.getOr("limit", "100"));
+  q.afterId = std::stoll(args.getOr("after", "0"));
+  const auto list = store->listDeadLetters(q);
+  for (const auto& d : list) {
+    std::cout << "#" << d.id << " " << formatRfc3339(d.createdAt) << " " << d.source << " → " << d.platform << " ["
+              << d.stage << "] " << d.field << (d.function.empty() ? "" : " " + d.function) << ": " << d.error
+              << (d.value.empty() ? "" : " (value '" + d.value + "')")
+              << (d.resolved ? " RESOLVED → " + d.resolvedRecordId : "") << "\n    " << d.mapping << ", raw "
+              << d.raw.size() << " bytes (" << d.rawFormat << ")\n";
+  }
+  std::cout << list.size() << " dead letters\n";
+  return 0;
+}
+
+int deadLettersReplay(const std::vector<std::string>& argv) {
+  Args args(argv, {"connector"}, {});
+  const Config config = loadConfig(args);
+  auto store = openConfiguredStore(config);
+  mapping::MappingSet mappings(config.getString("mappings.dir"), config.getString("mappings.codes_dir"),
+                               hmacSalt(config, true));
+  mappings.loadAll();
+  store::DeadLetterQuery q;
+  q.source = args.getOr("connector", "");
+  q.resolved = false;
+  q.limit = 1000000;
+  // Group the open dead letters by (source, mapping): each group replays as
+  // one batch through the current version of its mapping.
+  std::map<std::pair<std::string, std::string>, std::vector<store::DeadLetter>> groups;
+  for (auto& d : store->listDeadLetters(q)) groups[{d.source, d.platform}].push_back(std::move(d));
+  size_t resolved = 0, still = 0, notReplayable = 0;
+  for (auto& [key, letters] : groups) {
+    auto compiled = mappings.get(key.second);
+    if (!compiled) {
+      std::cout << key.first << " → " << key.second << ": mapping not loaded; " << letters.size() << " left open\n";
+      notReplayable += letters.size();
+      continue;
+    }
+    RowBatch rows;
+    std::vector<int64_t> ids;
+    for (const auto& d : letters) {
+      if (d.cells.empty() && d.rawFormat == "json") {
+        // A row that failed to parse: try its raw text again.
+        RowBatch one;
+        if (readJsonRows(d.raw, one).empty() && one.size() == 1) {
+          connectors::decodeRowCells(connectors::encodeRowCells(one, 0), rows, 0);
+          ids.push_back(d.id);
+          continue;
+        }
+      }
+      if (d.cells.empty() || !connectors::decodeRowCells(d.cells, rows, 0)) {
+        ++notReplayable;
+        continue;
+      }
+      ids.push_back(d.id);
+    }
+    connectors::Ingestor ingestor(*store, compiled, key.first);
+    connectors::IngestRequest req;
+    req.rows = &rows;
+    req.replayIds = ids;
+    std::vector<connectors::RowResult> results;
+    const auto s = ingestor.ingest(req, &results);
+    for (const auto& r : results) {
+      if (r.kind == connectors::RowResult::Kind::Record) {
+        ++resolved;
+      } else {
+        ++still;
+        std::cout << "  #" << r.deadLetterId << " still fails [" << r.stage << "] " << r.field << ": " << r.error
+                  << "\n";
+      }
+    }
+    std::cout << key.first << " → " << compiled->versionTag() << ": " << s.records << " replayed into records, "
+              << s.deadLetters << " still failing\n";
+  }
+  std::cout << resolved << " resolved, " << still << " still failing, " << notReplayable
+            << " not replayable (rows that could not be read at all)\n";
+  return 0;
+}
+
+}  // namespace
+
+void addSyncCommands(std::vector<Command>& out) {
+  out.push_back(
+      {"sync", "run one pass of every connector (or one) and print a summary", "--once [--connector NAME]", syncOnce});
+  out.push_back({"connector status", "show connectors' checkpoints and open dead letters", "[NAME]", connectorStatus});
+  out.push_back({"connector reset", "reset a connector's checkpoint (to the beginning, or to a value)",
+                 "NAME [--to CHECKPOINT]", connectorReset});
+  out.push_back(
+      {"connector types", "list connector types (built-in and plugins) with their options", "", connectorTypes});
+  out.push_back({"deadletters list", "list dead letters with their reasons (open ones unless --all)",
+                 "[--connector NAME] [--all] [--limit N] [--after ID]", deadLettersList});
+  out.push_back({"deadletters replay", "re-run open dead letters through the current mapping version",
+                 "[--connector NAME]", deadLettersReplay});
+}
+
+}  // namespace govsync::cli
