@@ -132,17 +132,26 @@ CommitResult SqlStore::commitInTransaction(SqlConnection& conn, std::vector<Prep
       if (p.tombstone) env.__isset.deleted = true;
 
       const std::string kind(schema::kindName(env.kind));
-      written = !conn.query(
-                         "INSERT INTO records (record_id, source_system, kind, source_id, version, deleted, "
-                         "payload_sha256, department, region_code, mapping, ingested_at, body) VALUES (?, ?, ?, ?, ?, "
-                         "?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, "
-                         "deleted = excluded.deleted, payload_sha256 = excluded.payload_sha256, "
-                         "department = excluded.department, region_code = excluded.region_code, "
-                         "mapping = excluded.mapping, ingested_at = excluded.ingested_at, body = excluded.body "
-                         "WHERE records.version = excluded.version - 1 RETURNING version",
-                         {env.record_id, env.source_system, kind, env.source_id, env.version, int64_t{p.tombstone},
-                          p.hash, env.department, env.region_code, env.mapping, now, Blob{serializeRecord(p.record)}})
-                     .empty();
+      SqlResult upserted;
+      try {
+        upserted = conn.query(
+            "INSERT INTO records (record_id, source_system, kind, source_id, version, deleted, payload_sha256, "
+            "department, region_code, mapping, ingested_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, "
+            "payload_sha256 = excluded.payload_sha256, department = excluded.department, "
+            "region_code = excluded.region_code, mapping = excluded.mapping, ingested_at = excluded.ingested_at, "
+            "body = excluded.body WHERE records.version = excluded.version - 1 RETURNING version",
+            {env.record_id, env.source_system, kind, env.source_id, env.version, int64_t{p.tombstone}, p.hash,
+             env.department, env.region_code, env.mapping, now, Blob{serializeRecord(p.record)}});
+      } catch (const Error& e) {
+        // ON CONFLICT arbitrates record_id only: when another transaction
+        // inserts the same new record concurrently, PostgreSQL can report it
+        // on the (source_system, kind, source_id) unique constraint instead,
+        // failing this transaction. Retry it: the record then exists.
+        if (e.code() != ErrorCode::Conflict) throw;
+        throw Error(ErrorCode::Conflict, "record " + env.record_id + " was inserted concurrently: " + e.what(), true);
+      }
+      written = !upserted.empty();
     }
     if (unchanged) continue;
     seen[env.record_id] = Current{env.version, p.hash};
