@@ -110,6 +110,9 @@ CREATE TABLE api_clients (
   revoked_at {BIGINT}
 );
 )SQL"},
+      {2, "dead letters keep the row's cells for replay", R"SQL(
+ALTER TABLE dead_letters ADD COLUMN cells {BLOB};
+)SQL"},
   };
   return all;
 }

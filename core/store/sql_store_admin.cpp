@@ -149,7 +149,7 @@ void SqlStore::resetCheckpoint(const std::string& connector, const std::optional
 namespace {
 constexpr const char* kDeadLetterColumns =
     "SELECT id, source, platform, stage, error, field, function, value, mapping, raw, raw_format, created_at, "
-    "resolved, resolved_at, resolved_record_id FROM dead_letters";
+    "resolved, resolved_at, resolved_record_id, cells FROM dead_letters";
 
 DeadLetter deadLetterFromRow(const SqlResult& rows, size_t r) {
   DeadLetter d;
@@ -168,6 +168,7 @@ DeadLetter deadLetterFromRow(const SqlResult& rows, size_t r) {
   d.resolved = rows.integer(r, 12) != 0;
   d.resolvedAt = rows.isNull(r, 13) ? 0 : rows.integer(r, 13);
   d.resolvedRecordId = rows.text(r, 14);
+  d.cells = rows.text(r, 15);
   return d;
 }
 }  // namespace

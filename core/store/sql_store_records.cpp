@@ -185,10 +185,10 @@ CommitResult SqlStore::commitInTransaction(SqlConnection& conn, std::vector<Prep
   for (const auto& d : batch.deadLetters) {
     auto rows = conn.query(
         "INSERT INTO dead_letters (source, platform, stage, error, field, function, value, mapping, raw, "
-        "raw_format, created_at, resolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
+        "raw_format, cells, created_at, resolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
         {storableText(d.source), storableText(d.platform), storableText(d.stage), storableText(d.error),
          storableText(d.field), storableText(d.function), storableText(d.value), storableText(d.mapping), Blob{d.raw},
-         storableText(d.rawFormat), d.createdAt ? d.createdAt : now});
+         storableText(d.rawFormat), Blob{d.cells}, d.createdAt ? d.createdAt : now});
     result.deadLetterIds.push_back(rows.integer(0, 0));
   }
   for (const auto& [id, recordId] : batch.resolvedDeadLetters) {
