@@ -340,6 +340,8 @@ BOOST_DATA_TEST_CASE(dead_letters_keep_raw_bytes_exactly, kBackends, backend) {
   first.mapping = "hotline@3";
   first.rawFormat = "csv";
   first.createdAt = 1664085780123;
+  const char cells[] = "\x01\x00title\x00\xd6\xd0";  // replay cells are bytes too, kept exactly
+  first.cells = std::string(cells, sizeof cells - 1);
   DeadLetter second = deadLetter("push", "validate", "region_code: must be 6 digits", allBytes);
   second.platform = "grid";
   second.field = "region_code";
@@ -364,6 +366,7 @@ BOOST_DATA_TEST_CASE(dead_letters_keep_raw_bytes_exactly, kBackends, backend) {
   BOOST_TEST(d->raw.size() == raw.size());
   BOOST_TEST(d->raw == raw);
   BOOST_TEST(d->rawFormat == "csv");
+  BOOST_TEST(d->cells == first.cells);
   BOOST_TEST(d->createdAt == 1664085780123);
   BOOST_TEST(!d->resolved);
   BOOST_TEST(d->resolvedAt == 0);
