@@ -104,6 +104,11 @@ int connectorStatus(const std::vector<std::string>& argv) {
               << "  checkpoint: " << (cp ? cp->value : "(none: starts from the beginning)") << "\n";
     if (cp) std::cout << "  saved at:   " << formatRfc3339(cp->updatedAt) << "\n";
     std::cout << "  open dead letters: " << store->listDeadLetters(q).size() << "\n";
+    for (const auto& r : store->listReconciliations(c.name, 1))
+      std::cout << "  last reconciliation: " << r.day << ": source "
+                << (r.sourceRows ? std::to_string(*r.sourceRows) : "?") << ", records " << r.records
+                << ", dead letters " << r.deadLetters
+                << (r.missing() ? ", difference " + std::to_string(*r.missing()) : "") << "\n";
   }
   return 0;
 }
@@ -215,6 +220,39 @@ int deadLettersReplay(const std::vector<std::string>& argv) {
   return 0;
 }
 
+int reconcile(const std::vector<std::string>& argv) {
+  Args args(argv, {"connector", "day"}, {});
+  const auto name = args.get("connector");
+  if (!name) throw Error::invalid("usage: govsync reconcile --connector NAME [--day YYYY-MM-DD]");
+  SyncSetup setup(args);
+  // Default: yesterday, China Standard Time.
+  const std::string day = args.getOr("day", formatRfc3339(nowMillis() + 8 * 3600 * 1000 - 86400000).substr(0, 10));
+  std::string sourceSystem;
+  for (const auto& c : connectors::connectorConfigs(setup.config))
+    if (c.name == *name) {
+      auto m = setup.mappings->get(c.mapping);
+      if (!m) throw Error::config("mapping " + c.mapping + " of connector " + *name + " is not loaded");
+      sourceSystem = m->sourceSystem;
+    }
+  auto* connector = setup.engine->connector(*name);
+  const auto sourceRows = connector->countRows(day);
+  const auto r = setup.store->reconcile(*name, sourceSystem, day, sourceRows);
+  std::cout << *name << " on " << day << " (China Standard Time):\n"
+            << "  rows at the source:  "
+            << (r.sourceRows ? std::to_string(*r.sourceRows) : "(no count_query configured)")
+            << "\n  records delivered:   " << r.records << " (source system " << sourceSystem << ")\n"
+            << "  dead letters:        " << r.deadLetters << "\n";
+  if (auto missing = r.missing()) {
+    std::cout << "  difference:          " << *missing
+              << (*missing == 0  ? " — complete"
+                  : *missing > 0 ? " — rows not accounted for"
+                                 : " — more arrived than the source counts")
+              << "\n";
+    return *missing == 0 ? 0 : 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 void addSyncCommands(std::vector<Command>& out) {
@@ -227,6 +265,8 @@ void addSyncCommands(std::vector<Command>& out) {
       {"connector types", "list connector types (built-in and plugins) with their options", "", connectorTypes});
   out.push_back({"deadletters list", "list dead letters with their reasons (open ones unless --all)",
                  "[--connector NAME] [--all] [--limit N] [--after ID]", deadLettersList});
+  out.push_back({"reconcile", "compare a day's rows at the source with records delivered and dead letters",
+                 "--connector NAME [--day YYYY-MM-DD]", reconcile});
   out.push_back({"deadletters replay", "re-run open dead letters through the current mapping version",
                  "[--connector NAME]", deadLettersReplay});
 }

@@ -113,6 +113,19 @@ CREATE TABLE api_clients (
       {2, "dead letters keep the row's cells for replay", R"SQL(
 ALTER TABLE dead_letters ADD COLUMN cells {BLOB};
 )SQL"},
+      {3, "reconciliation: records keep their event day; results are kept per connector and day", R"SQL(
+ALTER TABLE records ADD COLUMN event_day TEXT;
+CREATE INDEX records_by_day ON records (source_system, event_day);
+CREATE TABLE reconciliations (
+  connector TEXT NOT NULL,
+  day TEXT NOT NULL,
+  source_rows {BIGINT},
+  records {BIGINT} NOT NULL,
+  dead_letters {BIGINT} NOT NULL,
+  checked_at {BIGINT} NOT NULL,
+  PRIMARY KEY (connector, day)
+);
+)SQL"},
   };
   return all;
 }

@@ -55,6 +55,10 @@ class SqlStore final : public Store {
   std::vector<Checkpoint> listCheckpoints() override;
   void resetCheckpoint(const std::string& connector, const std::optional<std::string>& value) override;
 
+  Reconciliation reconcile(const std::string& connector, const std::string& sourceSystem, const std::string& day,
+                           std::optional<int64_t> sourceRows) override;
+  std::vector<Reconciliation> listReconciliations(const std::string& connector, size_t limit) override;
+
   std::vector<DeadLetter> listDeadLetters(const DeadLetterQuery& query) override;
   std::optional<DeadLetter> getDeadLetter(int64_t id) override;
 

@@ -144,6 +144,57 @@ void SqlStore::resetCheckpoint(const std::string& connector, const std::optional
       {connector, *value, nowMillis()});
 }
 
+// --------------------------------------------------------- reconciliation
+
+Reconciliation SqlStore::reconcile(const std::string& connector, const std::string& sourceSystem,
+                                   const std::string& day, std::optional<int64_t> sourceRows) {
+  auto parsed = parseRfc3339(day + "T00:00:00+08:00");
+  if (day.size() != 10 || !parsed) throw Error::invalid("day must be YYYY-MM-DD, got '" + day + "'");
+  const int64_t start = *parsed, end = start + 86400000;
+  auto conn = pool_.acquire();
+  return inTransaction(*conn, true, [&] {
+    Reconciliation r;
+    r.connector = connector;
+    r.day = day;
+    r.sourceRows = sourceRows;
+    r.records =
+        conn->query("SELECT count(*) FROM records WHERE source_system = ? AND event_day = ?", {sourceSystem, day})
+            .integer(0, 0);
+    r.deadLetters =
+        conn->query("SELECT count(*) FROM dead_letters WHERE source = ? AND created_at >= ? AND created_at < ?",
+                    {connector, start, end})
+            .integer(0, 0);
+    r.checkedAt = nowMillis();
+    const SqlValue source = sourceRows ? SqlValue{*sourceRows} : SqlValue{};
+    conn->query(
+        "INSERT INTO reconciliations (connector, day, source_rows, records, dead_letters, checked_at) VALUES (?, ?, "
+        "?, ?, ?, ?) ON CONFLICT (connector, day) DO UPDATE SET source_rows = excluded.source_rows, records = "
+        "excluded.records, dead_letters = excluded.dead_letters, checked_at = excluded.checked_at",
+        {connector, day, source, r.records, r.deadLetters, r.checkedAt});
+    return r;
+  });
+}
+
+std::vector<Reconciliation> SqlStore::listReconciliations(const std::string& connector, size_t limit) {
+  auto conn = pool_.acquire();
+  auto rows = conn->query(
+      "SELECT connector, day, source_rows, records, dead_letters, checked_at FROM reconciliations WHERE connector = ? "
+      "ORDER BY day DESC LIMIT ?",
+      {connector, static_cast<int64_t>(limit)});
+  std::vector<Reconciliation> out;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Reconciliation r;
+    r.connector = rows.text(i, 0);
+    r.day = rows.text(i, 1);
+    if (!rows.isNull(i, 2)) r.sourceRows = rows.integer(i, 2);
+    r.records = rows.integer(i, 3);
+    r.deadLetters = rows.integer(i, 4);
+    r.checkedAt = rows.integer(i, 5);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 // ----------------------------------------------------------- dead letters
 
 namespace {

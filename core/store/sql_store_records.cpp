@@ -27,6 +27,25 @@ int64_t servedFormsChecksum(const std::string& full, const std::string& masked) 
 
 constexpr int kCommitAttempts = 5;
 
+// The day (China Standard Time, UTC+8) a record's event happened, for
+// reconciliation against the source's own daily counts: when the case was
+// received, the review made, the observation taken; else the source's update
+// time; else when we ingested it.
+std::string eventDay(const Record& r, int64_t ingestedAt) {
+  int64_t at = 0;
+  if (r.__isset.case_record && r.case_record.__isset.received_at)
+    at = r.case_record.received_at;
+  else if (r.__isset.review && r.review.evaluated_at)
+    at = r.review.evaluated_at;
+  else if (r.__isset.observation && r.observation.observed_at)
+    at = r.observation.observed_at;
+  else if (r.envelope.__isset.source_updated_at)
+    at = r.envelope.source_updated_at;
+  else
+    at = ingestedAt;
+  return formatRfc3339(at + 8 * 3600 * 1000).substr(0, 10);
+}
+
 // Text columns take valid UTF-8 without NUL (PostgreSQL refuses anything
 // else, and libpq would cut at a NUL). A dead letter's descriptive fields often
 // quote the very bytes that failed to decode: those bytes become \xNN escapes
@@ -136,13 +155,15 @@ CommitResult SqlStore::commitInTransaction(SqlConnection& conn, std::vector<Prep
       try {
         upserted = conn.query(
             "INSERT INTO records (record_id, source_system, kind, source_id, version, deleted, payload_sha256, "
-            "department, region_code, mapping, ingested_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, "
+            "department, region_code, mapping, ingested_at, body, event_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, "
             "payload_sha256 = excluded.payload_sha256, department = excluded.department, "
             "region_code = excluded.region_code, mapping = excluded.mapping, ingested_at = excluded.ingested_at, "
-            "body = excluded.body WHERE records.version = excluded.version - 1 RETURNING version",
+            "body = excluded.body, event_day = excluded.event_day WHERE records.version = excluded.version - 1 "
+            "RETURNING version",
             {env.record_id, env.source_system, kind, env.source_id, env.version, int64_t{p.tombstone}, p.hash,
-             env.department, env.region_code, env.mapping, now, Blob{serializeRecord(p.record)}});
+             env.department, env.region_code, env.mapping, now, Blob{serializeRecord(p.record)},
+             eventDay(p.record, now)});
       } catch (const Error& e) {
         // ON CONFLICT arbitrates record_id only: when another transaction
         // inserts the same new record concurrently, PostgreSQL can report it

@@ -158,6 +158,21 @@ struct DeadLetterQuery {
   size_t limit = 100;
 };
 
+/// Rows at the source vs what arrived, for one connector and day.
+struct Reconciliation {
+  std::string connector;
+  std::string day;                    ///< YYYY-MM-DD (China Standard Time)
+  std::optional<int64_t> sourceRows;  ///< from the connector's count query, if it has one
+  int64_t records = 0;                ///< records of its source system whose event falls on the day
+  int64_t deadLetters = 0;            ///< its dead letters created that day
+  int64_t checkedAt = 0;
+  /// source − records − dead letters (0 when complete); nullopt without a count.
+  std::optional<int64_t> missing() const {
+    if (!sourceRows) return std::nullopt;
+    return *sourceRows - records - deadLetters;
+  }
+};
+
 /// Wakes long-polling readers when a commit moves the feed head.
 class FeedNotifier {
  public:
@@ -209,6 +224,13 @@ class Store {
   virtual std::vector<Checkpoint> listCheckpoints() = 0;
   /// Sets (or with nullopt, removes) a checkpoint outside a batch: reset.
   virtual void resetCheckpoint(const std::string& connector, const std::optional<std::string>& value) = 0;
+
+  // --- reconciliation ---
+  /// Counts the store's side for `day` and saves the result (with the
+  /// source's count, if given) as the connector's latest reconciliation.
+  virtual Reconciliation reconcile(const std::string& connector, const std::string& sourceSystem,
+                                   const std::string& day, std::optional<int64_t> sourceRows) = 0;
+  virtual std::vector<Reconciliation> listReconciliations(const std::string& connector, size_t limit) = 0;
 
   // --- dead letters ---
   virtual std::vector<DeadLetter> listDeadLetters(const DeadLetterQuery& query) = 0;

@@ -12,6 +12,7 @@
 #include "connectors/sync/sync_engine.h"
 #include "core/store/feed_cursor.h"
 #include "core/util/error.h"
+#include "core/util/time.h"
 
 namespace fs = std::filesystem;
 using namespace govsync;
@@ -274,6 +275,31 @@ BOOST_AUTO_TEST_CASE(scheduler_runs_and_stops_cleanly) {
   BOOST_CHECK_EQUAL(store->headPosition(), 500);
   BOOST_CHECK_EQUAL(store->getCheckpoint("a")->value, "300");
   BOOST_CHECK_EQUAL(store->getCheckpoint("b")->value, "200");
+}
+
+BOOST_AUTO_TEST_CASE(reconciliation_counts_records_and_dead_letters_of_the_day) {
+  Sandbox box;
+  box.writeMapping("seq", seqMapping(7));
+  auto store = store::openStore({"sqlite", (box.root / "g.db").string(), "", "", 2});
+  mapping::MappingSet maps((box.root / "maps").string(), (box.root / "codes").string());
+  maps.loadAll();
+  ConnectorRegistry r;
+  r.loadPlugins(pluginsDir());
+  SyncOptions o;
+  o.stateDir = (box.root / "state").string();
+  SyncEngine engine(*store, maps, r, {seqConnector("seq1", 10, 4)}, o);
+  engine.runOnce("seq1");
+  // The records have no event time of their own: their day is the ingest day (UTC+8).
+  const std::string today = formatRfc3339(nowMillis() + 8 * 3600 * 1000).substr(0, 10);
+  auto rec = store->reconcile("seq1", "seq", today, 12);
+  BOOST_CHECK_EQUAL(rec.records, 7);
+  BOOST_CHECK_EQUAL(rec.deadLetters, 3);
+  BOOST_REQUIRE(rec.missing());
+  BOOST_CHECK_EQUAL(*rec.missing(), 2);  // 12 at the source, 10 accounted for
+  const auto saved = store->listReconciliations("seq1", 5);
+  BOOST_REQUIRE_EQUAL(saved.size(), 1u);
+  BOOST_CHECK_EQUAL(*saved[0].sourceRows, 12);
+  BOOST_CHECK_THROW(store->reconcile("seq1", "seq", "27/11/2026", 1), Error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
