@@ -30,10 +30,12 @@ for t in "${targets[@]}"; do
   esac
   echo "fuzz: $t for ${seconds}s"
   log=$(mktemp)
+  artifacts=${GOVSYNC_FUZZ_ARTIFACTS:-$build/fuzz-artifacts}/
+  mkdir -p "$artifacts"
   if ! "$build/tests/fuzz/$t" "$corpus" -max_total_time="$seconds" -rss_limit_mb=1024 -timeout=10 -max_len=65536 \
-      -print_final_stats=1 >"$log" 2>&1; then
+      -artifact_prefix="$artifacts" -print_final_stats=1 >"$log" 2>&1; then
     tail -n 60 "$log"
-    echo "fuzz: $t FAILED"
+    echo "fuzz: $t FAILED (reproducer in $artifacts)"
     exit 1
   fi
   grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)' "$log" | tr '\n' ' '

@@ -19,6 +19,7 @@ const Mappings& mappings() {
     const std::string src = std::getenv("GOVSYNC_SOURCE_DIR") ? std::getenv("GOVSYNC_SOURCE_DIR") : ".";
     govsync::mapping::CompileOptions o;
     o.codesDir = src + "/mappings/codes";
+    o.hmacSalt = "fuzz-salt-0123456789abcdef";
     Mappings out;
     out.json = govsync::mapping::compileMappingFile(src + "/mappings/platforms/citizen_report.yaml", o);
     out.csv = govsync::mapping::compileMappingFile(src + "/mappings/platforms/hotline_12345.yaml", o);
