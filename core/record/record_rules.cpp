@@ -127,7 +127,10 @@ void validateRecord(const Record& r) {
           break;
         case FieldType::StringList:
           for (const auto& s : *f.getList(r))
-            if (!isValidUtf8(s)) issues.push_back({name, "text is not valid UTF-8"});
+            if (!isValidUtf8(s))
+              issues.push_back({name, "text is not valid UTF-8"});
+            else if (s.find('\0') != std::string::npos)
+              issues.push_back({name, "text contains a NUL character"});
           break;
         case FieldType::StringMap:
           for (const auto& [k, v] : *f.getMap(r))

@@ -1,6 +1,7 @@
 // SqlStore: records, versions and the change feed.
 #include <zlib.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "core/record/record_binary.h"
@@ -102,6 +103,44 @@ CommitResult SqlStore::commit(const CommitBatch& batch) {
   }
 }
 
+namespace {
+
+// PostgreSQL array literals, so a batch is written with a few statements
+// over unnest() instead of several round trips per record.
+class ArrayLiteral {
+ public:
+  void text(std::string_view v) {
+    open();
+    out_ += '"';
+    for (char c : v) {
+      if (c == '"' || c == '\\') out_ += '\\';
+      out_ += c;
+    }
+    out_ += '"';
+  }
+  void integer(int64_t v) {
+    open();
+    out_ += std::to_string(v);
+  }
+  void bytes(std::string_view b) {
+    static const char* hex = "0123456789abcdef";
+    open();
+    out_ += "\"\\\\x";  // "\\x..." : bytea hex input, backslash escaped for the array literal
+    for (unsigned char c : b) {
+      out_ += hex[c >> 4];
+      out_ += hex[c & 15];
+    }
+    out_ += '"';
+  }
+  std::string str() const { return out_ + "}"; }
+
+ private:
+  void open() { out_ += out_.size() > 1 ? "," : ""; }
+  std::string out_ = "{";
+};
+
+}  // namespace
+
 CommitResult SqlStore::commitInTransaction(SqlConnection& conn, std::vector<PreparedRecord>& records,
                                            const CommitBatch& batch) {
   struct Current {
@@ -113,90 +152,195 @@ CommitResult SqlStore::commitInTransaction(SqlConnection& conn, std::vector<Prep
     std::string jsonFull, jsonMasked;
   };
   const int64_t now = nowMillis();
+  // PostgreSQL: a few set-based statements per batch (round trips dominate);
+  // SQLite: prepared statements per row (in-process, and one writer at a time).
+  const bool bulk = dialect_.name == "postgres";
   CommitResult result;
   result.outcomes.resize(records.size());
-  std::unordered_map<std::string, Current> seen;  // records written earlier in this batch
-  std::vector<Change> changes;
 
+  // 1. What the store holds now. On PostgreSQL the rows are locked FOR UPDATE
+  //    in record_id order, so concurrent batches neither build on the same
+  //    version nor deadlock; a record that does not exist yet is guarded by
+  //    the insert below.
+  std::unordered_map<std::string, Current> stored;
+  if (bulk) {
+    std::vector<std::string> ids;
+    for (const auto& p : records) ids.push_back(p.record.envelope.record_id);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    ArrayLiteral arr;
+    for (const auto& id : ids) arr.text(id);
+    auto rows = conn.query(
+        "SELECT record_id, version, payload_sha256 FROM records WHERE record_id = ANY(?::text[]) ORDER BY "
+        "record_id FOR UPDATE",
+        {arr.str()});
+    for (size_t r = 0; r < rows.size(); ++r) stored[rows.text(r, 0)] = Current{rows.integer(r, 1), rows.text(r, 2)};
+  } else {
+    for (const auto& p : records) {
+      const auto& id = p.record.envelope.record_id;
+      if (stored.count(id)) continue;
+      auto rows = conn.query("SELECT version, payload_sha256 FROM records WHERE record_id = ?", {id});
+      if (!rows.empty()) stored[id] = Current{rows.integer(0, 0), rows.text(0, 1)};
+    }
+  }
+  const std::unordered_map<std::string, Current> before = stored;
+
+  // 2. Decide, in batch order (a record may appear more than once).
+  std::vector<Change> changes;
+  std::unordered_map<std::string, size_t> lastChangeOf;  // record → its last change in this batch
   for (size_t i = 0; i < records.size(); ++i) {
     auto& p = records[i];
     auto& env = p.record.envelope;
     auto& outcome = result.outcomes[i];
     outcome.recordId = env.record_id;
-
-    // Two transactions writing one record must not both build on the version
-    // they read (PostgreSQL runs writers concurrently; SQLite one at a time):
-    // the row is read FOR UPDATE, and when it did not exist yet but a
-    // concurrent transaction inserted it meanwhile, the guarded upsert writes
-    // nothing — then read it again (now committed and locked) and decide anew.
-    bool written = false, unchanged = false;
-    while (!written && !unchanged) {
-      std::optional<Current> current;
-      if (auto it = seen.find(env.record_id); it != seen.end()) {
-        current = it->second;
-      } else {
-        auto rows = conn.query("SELECT version, payload_sha256 FROM records WHERE record_id = ?" + dialect_.forUpdate,
-                               {env.record_id});
-        if (!rows.empty()) current = Current{rows.integer(0, 0), rows.text(0, 1)};
-      }
-      if ((!current && p.tombstone) || (current && current->hash == p.hash)) {
-        outcome.version = current ? current->version : 0;  // nothing to delete, or nothing changed
-        unchanged = true;
-        break;
-      }
-      env.version = current ? current->version + 1 : 1;
-      env.ingested_at = now;
-      env.payload_sha256 = p.hash;
-      env.__isset.version = env.__isset.ingested_at = env.__isset.payload_sha256 = true;
-      if (p.tombstone) env.__isset.deleted = true;
-
-      const std::string kind(schema::kindName(env.kind));
-      SqlResult upserted;
-      try {
-        upserted = conn.query(
-            "INSERT INTO records (record_id, source_system, kind, source_id, version, deleted, payload_sha256, "
-            "department, region_code, mapping, ingested_at, body, event_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, "
-            "payload_sha256 = excluded.payload_sha256, department = excluded.department, "
-            "region_code = excluded.region_code, mapping = excluded.mapping, ingested_at = excluded.ingested_at, "
-            "body = excluded.body, event_day = excluded.event_day WHERE records.version = excluded.version - 1 "
-            "RETURNING version",
-            {env.record_id, env.source_system, kind, env.source_id, env.version, int64_t{p.tombstone}, p.hash,
-             env.department, env.region_code, env.mapping, now, Blob{serializeRecord(p.record)},
-             eventDay(p.record, now)});
-      } catch (const Error& e) {
-        // ON CONFLICT arbitrates record_id only: when another transaction
-        // inserts the same new record concurrently, PostgreSQL can report it
-        // on the (source_system, kind, source_id) unique constraint instead,
-        // failing this transaction. Retry it: the record then exists.
-        if (e.code() != ErrorCode::Conflict) throw;
-        throw Error(ErrorCode::Conflict, "record " + env.record_id + " was inserted concurrently: " + e.what(), true);
-      }
-      written = !upserted.empty();
+    auto it = stored.find(env.record_id);
+    const bool exists = it != stored.end();
+    if ((!exists && p.tombstone) || (exists && it->second.hash == p.hash)) {
+      outcome.version = exists ? it->second.version : 0;  // nothing to delete, or nothing changed
+      continue;
     }
-    if (unchanged) continue;
-    seen[env.record_id] = Current{env.version, p.hash};
+    env.version = exists ? it->second.version + 1 : 1;
+    env.ingested_at = now;
+    env.payload_sha256 = p.hash;
+    env.__isset.version = env.__isset.ingested_at = env.__isset.payload_sha256 = true;
+    if (p.tombstone) env.__isset.deleted = true;
+    stored[env.record_id] = Current{env.version, p.hash};
     outcome.version = env.version;
     outcome.changed = true;
+    lastChangeOf[env.record_id] = changes.size();
     changes.push_back({i, recordToJson(p.record, false), recordToJson(p.record, true)});
   }
 
-  // Positions last: the feed_head row lock is held from here to COMMIT.
+  // 3. Write each changed record's final state.
+  static const std::string kColumns =
+      "record_id, source_system, kind, source_id, version, deleted, payload_sha256, department, region_code, "
+      "mapping, ingested_at, body, event_day";
+  if (bulk && !lastChangeOf.empty()) {
+    ArrayLiteral id[2], system[2], kind[2], sourceId[2], version[2], deleted[2], hash[2], dept[2], region[2],
+        mapping[2], body[2], day[2];
+    size_t counts[2] = {0, 0};  // [0] new records, [1] existing ones
+    for (const auto& [rid, k] : lastChangeOf) {
+      const auto& p = records[changes[k].index];
+      const auto& env = p.record.envelope;
+      const int w = before.count(rid) ? 1 : 0;
+      ++counts[w];
+      id[w].text(env.record_id);
+      system[w].text(env.source_system);
+      kind[w].text(schema::kindName(env.kind));
+      sourceId[w].text(env.source_id);
+      version[w].integer(env.version);
+      deleted[w].integer(int64_t{p.tombstone});
+      hash[w].text(p.hash);
+      dept[w].text(env.department);
+      region[w].text(env.region_code);
+      mapping[w].text(env.mapping);
+      body[w].bytes(serializeRecord(p.record));
+      day[w].text(eventDay(p.record, now));
+    }
+    static const std::string kUnnest =
+        "unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], "
+        "?::text[], ?::text[], ?::bytea[], ?::text[]) AS u(record_id, source_system, kind, source_id, version, "
+        "deleted, payload_sha256, department, region_code, mapping, body, event_day)";
+    auto params = [&](int w) {
+      return std::vector<SqlValue>{now,
+                                   id[w].str(),
+                                   system[w].str(),
+                                   kind[w].str(),
+                                   sourceId[w].str(),
+                                   version[w].str(),
+                                   deleted[w].str(),
+                                   hash[w].str(),
+                                   dept[w].str(),
+                                   region[w].str(),
+                                   mapping[w].str(),
+                                   body[w].str(),
+                                   day[w].str()};
+    };
+    if (counts[1]) {  // existing records: locked above, so a plain update is safe
+      conn.query(
+          "UPDATE records r SET version = u.version, deleted = u.deleted, payload_sha256 = u.payload_sha256, "
+          "department = u.department, region_code = u.region_code, mapping = u.mapping, ingested_at = ?, "
+          "body = u.body, event_day = u.event_day FROM " +
+              kUnnest + " WHERE r.record_id = u.record_id",
+          params(1));
+    }
+    if (counts[0]) {
+      SqlResult inserted;
+      try {
+        inserted = conn.query("INSERT INTO records (" + kColumns +
+                                  ") SELECT u.record_id, u.source_system, u.kind, u.source_id, u.version, u.deleted, "
+                                  "u.payload_sha256, u.department, u.region_code, u.mapping, ?, u.body, u.event_day "
+                                  "FROM " +
+                                  kUnnest + " ON CONFLICT (record_id) DO NOTHING RETURNING record_id",
+                              params(0));
+      } catch (const Error& e) {
+        // Another transaction inserted one of these records meanwhile and
+        // PostgreSQL reported it on the (source_system, kind, source_id)
+        // constraint: retry the whole transaction, which then sees it.
+        if (e.code() != ErrorCode::Conflict) throw;
+        throw Error(ErrorCode::Conflict, std::string("a record was inserted concurrently: ") + e.what(), true);
+      }
+      if (inserted.size() != counts[0])
+        throw Error(ErrorCode::Conflict, "a record of this batch was inserted concurrently; retrying", true);
+    }
+  } else if (!bulk) {
+    for (const auto& [rid, k] : lastChangeOf) {
+      const auto& p = records[changes[k].index];
+      const auto& env = p.record.envelope;
+      conn.query("INSERT INTO records (" + kColumns +
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET "
+                     "version = excluded.version, deleted = excluded.deleted, payload_sha256 = "
+                     "excluded.payload_sha256, department = excluded.department, region_code = excluded.region_code, "
+                     "mapping = excluded.mapping, ingested_at = excluded.ingested_at, body = excluded.body, "
+                     "event_day = excluded.event_day",
+                 {env.record_id, env.source_system, std::string(schema::kindName(env.kind)), env.source_id, env.version,
+                  int64_t{p.tombstone}, p.hash, env.department, env.region_code, env.mapping, now,
+                  Blob{serializeRecord(p.record)}, eventDay(p.record, now)});
+    }
+  }
+
+  // 4. Positions last: the feed_head row lock is held from here to COMMIT.
   if (!changes.empty()) {
     const auto n = static_cast<int64_t>(changes.size());
     auto head = conn.query("UPDATE feed_head SET position = position + ? WHERE id = 1 RETURNING position", {n});
     const int64_t last = head.integer(0, 0);
     int64_t position = last - n + 1;
-    for (auto& c : changes) {
-      const auto& env = records[c.index].record.envelope;
-      const int64_t checksum = servedFormsChecksum(c.jsonFull, c.jsonMasked);
+    if (bulk) {
+      ArrayLiteral pos, rid, ver, kind, system, region, dept, del, full, masked, sum;
+      for (auto& c : changes) {
+        const auto& env = records[c.index].record.envelope;
+        pos.integer(position);
+        rid.text(env.record_id);
+        ver.integer(env.version);
+        kind.text(schema::kindName(env.kind));
+        system.text(env.source_system);
+        region.text(env.region_code);
+        dept.text(env.department);
+        del.integer(int64_t{records[c.index].tombstone});
+        full.text(c.jsonFull);
+        masked.text(c.jsonMasked);
+        sum.integer(servedFormsChecksum(c.jsonFull, c.jsonMasked));
+        result.outcomes[c.index].position = position++;
+      }
       conn.query(
-          "INSERT INTO changes (position, record_id, version, kind, source_system, region_code, department, "
-          "deleted, committed_at, json_full, json_masked, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {position, env.record_id, env.version, std::string(schema::kindName(env.kind)), env.source_system,
-           env.region_code, env.department, int64_t{records[c.index].tombstone}, now, std::move(c.jsonFull),
-           std::move(c.jsonMasked), checksum});
-      result.outcomes[c.index].position = position++;
+          "INSERT INTO changes (position, record_id, version, kind, source_system, region_code, department, deleted, "
+          "committed_at, json_full, json_masked, checksum) SELECT u.p, u.r, u.v, u.k, u.s, u.g, u.d, u.x, ?, u.f, "
+          "u.m, u.c FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], "
+          "?::bigint[], ?::text[], ?::text[], ?::bigint[]) AS u(p, r, v, k, s, g, d, x, f, m, c)",
+          {now, pos.str(), rid.str(), ver.str(), kind.str(), system.str(), region.str(), dept.str(), del.str(),
+           full.str(), masked.str(), sum.str()});
+    } else {
+      for (auto& c : changes) {
+        const auto& env = records[c.index].record.envelope;
+        const int64_t checksum = servedFormsChecksum(c.jsonFull, c.jsonMasked);
+        conn.query(
+            "INSERT INTO changes (position, record_id, version, kind, source_system, region_code, department, "
+            "deleted, committed_at, json_full, json_masked, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            {position, env.record_id, env.version, std::string(schema::kindName(env.kind)), env.source_system,
+             env.region_code, env.department, int64_t{records[c.index].tombstone}, now, std::move(c.jsonFull),
+             std::move(c.jsonMasked), checksum});
+        result.outcomes[c.index].position = position++;
+      }
     }
     result.headPosition = last;
   } else {
