@@ -7,7 +7,8 @@ namespace govsync::connectors::odbc {
 
 namespace {
 
-constexpr size_t kMaxBoundBytes = 64 * 1024;  ///< wider columns are read as long
+constexpr size_t kMaxBoundBytes = 64 * 1024;  ///< wider declared sizes are not trusted
+constexpr size_t kGuessBytes = 8 * 1024;      ///< buffer for TEXT-like columns until a value is longer
 constexpr size_t kPieceBytes = 64 * 1024;     ///< SQLGetData piece for long columns
 
 bool isCharacterType(SQLSMALLINT t) {
@@ -23,8 +24,6 @@ bool isCharacterType(SQLSMALLINT t) {
 }
 
 bool isBinaryType(SQLSMALLINT t) { return t == SQL_BINARY || t == SQL_VARBINARY || t == SQL_LONGVARBINARY; }
-
-bool isLongType(SQLSMALLINT t) { return t == SQL_LONGVARCHAR || t == SQL_WLONGVARCHAR || t == SQL_LONGVARBINARY; }
 
 /// Bytes a C type appends after the data (the terminator).
 size_t terminatorBytes(SQLSMALLINT cType) {
@@ -151,22 +150,26 @@ void ResultReader::describe() {
     SQLColAttribute(stmt_->handle(), i, SQL_DESC_OCTET_LENGTH, nullptr, 0, nullptr, &octets);
     SQLColAttribute(stmt_->handle(), i, SQL_DESC_DISPLAY_SIZE, nullptr, 0, nullptr, &display);
     size_t need = 0;
-    bool unknownSize = false;
     if (c.character) {
       c.cType = settings_.wideText ? SQL_C_WCHAR : SQL_C_CHAR;
-      unknownSize = size == 0;
       // Up to 4 bytes per character (UTF-8, GB18030); UTF-16 up to 2 units.
       need = settings_.wideText ? (static_cast<size_t>(size) * 2 + 1) * sizeof(SQLWCHAR)
                                 : std::max<size_t>(static_cast<size_t>(size) * 4, std::max<SQLLEN>(octets, 0)) + 1;
+      if (size == 0 || need > kMaxBoundBytes) need = settings_.wideText ? kGuessBytes * 2 : kGuessBytes;
     } else if (c.binary) {
       c.cType = SQL_C_BINARY;
-      unknownSize = size == 0;
       need = std::max<size_t>(static_cast<size_t>(size), std::max<SQLLEN>(octets, 0));
+      if (size == 0 || need > kMaxBoundBytes) need = kGuessBytes;
     } else {
       c.cType = SQL_C_CHAR;  // numbers, dates, GUIDs: the driver's text, full precision
       need = std::max<size_t>({static_cast<size_t>(std::max<SQLLEN>(display, 0)), static_cast<size_t>(size), 64}) + 1;
+      if (need > kMaxBoundBytes) need = kGuessBytes;
     }
-    c.isLong = isLongType(type) || unknownSize || need > kMaxBoundBytes || longColumns_.count(c.utf8Name) > 0;
+    // TEXT/BLOB-like columns (no size, or a huge or made-up one: SQLite TEXT
+    // says 65536, psqlODBC text 8190) are bound with a guessed buffer, so
+    // rows still come in blocks; a longer value shows up as truncation and
+    // the caller re-reads with that column as long (SQLGetData, whole).
+    c.isLong = longColumns_.count(c.utf8Name) > 0;
     c.bufferLength = c.isLong ? 0 : need;
   }
 }

@@ -5,12 +5,12 @@
 // (sized from the column metadata), so memory stays flat whatever the result
 // size: the driver is left to stream (psqlODBC declare/fetch, a LIMIT).
 //
-// Long columns (LONGVARCHAR/LONGVARBINARY, unknown size, or wider than
-// 64 KiB) cannot be bound without truncating: a result with one is read one
-// row per SQLFetch, its long cells with SQLGetData in 64 KiB pieces, so any
-// length arrives whole. A bound column whose data turns out longer than the
-// driver said throws TruncatedColumn: the caller re-runs the query with that
-// column read as long (nothing is ever cut short).
+// Long data never gets cut short. Columns with a trusted size are bound at
+// that size; TEXT/BLOB-like ones (no size, or more than 64 KiB, or a made-up
+// one) get an 8 KiB guess so rows still come in blocks. A value longer than
+// its buffer throws TruncatedColumn: the caller re-runs the query with that
+// column read as long — one row per SQLFetch, the long cells with
+// SQLGetData in 64 KiB pieces — and remembers it for later statements.
 //
 // Cells come back as bytes: character data as the source's bytes
 // (SQL_C_CHAR) or, with wideText, as UTF-8 converted from SQL_C_WCHAR;

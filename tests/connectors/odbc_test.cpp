@@ -186,6 +186,7 @@ BOOST_AUTO_TEST_CASE(sqlite_key_mode_pages_keeps_nulls_gbk_bytes_and_wraps_the_q
   BOOST_TEST(columnOf(r.rows, "id") == (std::vector<std::string>{"1", "2", "4"}), boost::test_tools::per_element());
   BOOST_TEST(r.more);
   BOOST_TEST(r.rows.rawFormat() == "odbc-json");
+  BOOST_TEST(c->stats().blockFetches >= 1u);  // sqliteodbc fetches row arrays too
   BOOST_TEST(!r.rows.utf8());
   BOOST_TEST(r.checkpoint.find("\"key\":{\"type\":\"integer\",\"value\":\"4\"}") != std::string::npos, r.checkpoint);
   auto row2 = rowOf(r.rows, 1);
@@ -366,6 +367,9 @@ BOOST_AUTO_TEST_CASE(pg_block_fetch_uses_row_arrays_and_long_text_arrives_whole)
     if (!b.more) break;
   }
   BOOST_TEST(rows == 2000u);
+  // `text` (psqlODBC says 8190 long) is bound in row arrays until a longer
+  // value shows up; then that column is read with SQLGetData, whole.
+  BOOST_TEST(d->stats().truncationRetries >= 1u);
   BOOST_TEST(d->stats().longCellReads > 0u);
 }
 
@@ -396,6 +400,24 @@ BOOST_AUTO_TEST_CASE(pg_streams_with_bounded_memory) {
   BOOST_TEST(growthKiB < 40 * 1024, "peak RSS grew by " << growthKiB << " KiB");
   BOOST_TEST(c->lastStatements().front().find("LIMIT") == std::string::npos);
   BOOST_TEST_MESSAGE("200,000 rows in batches of 5,000: peak RSS growth " << growthKiB << " KiB");
+
+  // The control: the same read with declare/fetch turned off holds the whole
+  // result in client memory, which the measure above would have caught.
+  auto plain = makeConnector("connection: \"" + pgConnection() +
+                             ";UseDeclareFetch=0\"\npassword: ${GOVSYNC_TEST_ODBC_PG_PASSWORD}\n"
+                             "mode: key\nkey_column: id\ntable: odbc_stream\nlimit_syntax: none\n");
+  odbc::Checkpoint nearEnd;
+  nearEnd.mode = "key";
+  nearEnd.keyType = "integer";
+  nearEnd.key = "199990";
+  plain->fetch(odbc::encodeCheckpoint(nearEnd), 1);  // connect, reading 10 rows
+  if (resetPeakRss()) {
+    const long before = currentRssKiB();
+    BOOST_TEST(plain->fetch("", 5000).rows.size() == 5000u);
+    const long plainGrowthKiB = peakRssKiB() - before;
+    BOOST_TEST(plainGrowthKiB > 60 * 1024, "without declare/fetch: " << plainGrowthKiB << " KiB");
+    BOOST_TEST_MESSAGE("control without declare/fetch, one batch: peak RSS growth " << plainGrowthKiB << " KiB");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(pg_a_null_cursor_value_is_reported_once) {
@@ -597,6 +619,7 @@ BOOST_AUTO_TEST_CASE(mariadb_gbk_bytes_wide_text_and_timestamp_key) {
   auto w = makeConnector(mariadbOptions("mode: key\nkey_column: id\ntable: odbc_m\ntext_as: wide\n"));
   auto wr = w->fetch("", 10);
   BOOST_TEST(wr.rows.utf8());
+  // MariaDB Connector/ODBC reports SQL_C_WCHAR lengths in characters; the text still comes whole.
   BOOST_TEST(*rowOf(wr.rows, 0)["g"] == "盘锦");
   // timestamp_key: microseconds kept, now read from MariaDB.
   auto t = makeConnector(mariadbOptions("mode: timestamp_key\nkey_column: id\ntimestamp_column: ts\ntable: odbc_m\n"));
@@ -604,6 +627,11 @@ BOOST_AUTO_TEST_CASE(mariadb_gbk_bytes_wide_text_and_timestamp_key) {
   BOOST_TEST(columnOf(tr.rows, "id") == (std::vector<std::string>{"2", "1"}), boost::test_tools::per_element());
   auto tr2 = t->fetch("", 1);
   BOOST_TEST(odbc::decodeCheckpoint(tr2.checkpoint).ts.value() == "2026-01-01 10:00:00.123456");
+  // Row arrays on MariaDB (a query without long columns).
+  auto blocks = makeConnector(mariadbOptions("mode: key\nkey_column: id\nquery: SELECT id, g, n FROM odbc_m\n"));
+  BOOST_TEST(blocks->fetch("", 10).rows.size() == 2u);
+  BOOST_TEST(blocks->stats().blockFetches == 1u);
+  BOOST_TEST(blocks->stats().lastRowsetSize > 1u);
 }
 
 BOOST_AUTO_TEST_CASE(mariadb_wrong_password_then_fixed_and_a_stopped_server_then_back) {
