@@ -1,15 +1,590 @@
-// Placeholder until the http connector lands: registers the type so
-// configuration naming it fails with a clear message.
+// The http connector: pulls records from a legacy HTTP API, page by page,
+// and optionally incrementally by an "updated since" time — see
+// connectors/http/README.md for the options and the behaviour.
+//
+// A sync *run* walks the pages from the first to the last; its state (page,
+// offset, cursor or next link, records taken from the current page, the
+// largest update time seen) is the checkpoint, committed with each batch. A
+// restart resumes the run where the last committed batch ended. When a run
+// ends, the largest update time becomes the next run's `since`.
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <atomic>
+#include <optional>
+
 #include "connectors/connector.h"
+#include "connectors/file/json_scan.h"
+#include "connectors/http/http_auth.h"
+#include "connectors/http/http_client.h"
+#include "connectors/http/http_options.h"
+#include "connectors/http/since_value.h"
+#include "connectors/http/xml_records.h"
 #include "core/util/error.h"
+#include "core/util/json_writer.h"
+#include "mappings/engine/domain/charset.h"
 
 namespace govsync::connectors {
 
+namespace {
+
+using namespace http;
+
+struct HttpCheckpoint {
+  std::string since;  ///< the run's since value, as the source wrote it
+  std::string max;    ///< the largest since_field value seen in this run
+  bool run = false;   ///< a run is in progress
+  int64_t page = 0, offset = 0;
+  std::string cursor, next;
+  uint64_t skip = 0;  ///< records of the current page already delivered
+  uint64_t base = 0;  ///< records of this run before the current page (row numbers)
+};
+
+std::string writeCheckpoint(const HttpCheckpoint& cp) {
+  std::string out;
+  JsonWriter w(out);
+  w.beginObject();
+  auto str = [&](const char* k, const std::string& v) {
+    if (v.empty()) return;
+    w.key(k);
+    w.string(v);
+  };
+  str("since", cp.since);
+  str("max", cp.max);
+  w.key("run");
+  w.boolean(cp.run);
+  if (cp.run) {
+    w.key("page");
+    w.integer(cp.page);
+    w.key("offset");
+    w.integer(cp.offset);
+    w.key("skip");
+    w.integer(static_cast<int64_t>(cp.skip));
+    w.key("base");
+    w.integer(static_cast<int64_t>(cp.base));
+    str("next", cp.next);
+  }
+  str("cursor", cp.cursor);
+  w.endObject();
+  return out;
+}
+
+HttpCheckpoint readCheckpoint(const std::string& text, const std::string& connector) {
+  HttpCheckpoint cp;
+  if (text.empty()) return cp;
+  std::string error;
+  if (!validateJson(text, error) || !jsonIsObject(text))
+    throw Error::corrupt("http connector " + connector + ": checkpoint is not a JSON object (" + error + "): " + text);
+  auto str = [&](const char* k) {
+    auto v = findJsonPath(text, k);
+    auto s = v ? jsonScalar(*v) : std::nullopt;
+    return s ? *s : std::string();
+  };
+  auto num = [&](const char* k) -> int64_t {
+    const std::string s = str(k);
+    return s.empty() ? 0 : std::strtoll(s.c_str(), nullptr, 10);
+  };
+  cp.since = str("since");
+  cp.max = str("max");
+  cp.run = str("run") == "true";
+  cp.page = num("page");
+  cp.offset = num("offset");
+  cp.skip = static_cast<uint64_t>(num("skip"));
+  cp.base = static_cast<uint64_t>(num("base"));
+  cp.next = str("next");
+  cp.cursor = str("cursor");
+  return cp;
+}
+
+// One response's records, kept while a batch takes them in parts.
+struct Page {
+  std::string key;  ///< the request it answers
+  RowBatch rows;
+  std::vector<RowError> errors;
+  size_t items = 0;
+  /// Position (1-based) → row index (>= 0) or error index (-1 - i).
+  std::vector<int64_t> order;
+  std::optional<std::string> nextCursor, nextLink;
+};
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string snippet(std::string_view body, size_t n = 120) {
+  std::string out;
+  for (size_t i = 0; i < body.size() && out.size() < n; ++i) {
+    const auto c = static_cast<unsigned char>(body[i]);
+    out += (c < 0x20 || c >= 0x7F) ? '.' : static_cast<char>(c);
+  }
+  return out + (body.size() > n ? "…" : "");
+}
+
+// The URL of rel="next" in a Link header (RFC 8288), or nullopt.
+std::optional<std::string> nextFromLinkHeader(const std::string& header) {
+  size_t p = 0;
+  while ((p = header.find('<', p)) != std::string::npos) {
+    const size_t close = header.find('>', p);
+    if (close == std::string::npos) break;
+    const std::string url = header.substr(p + 1, close - p - 1);
+    size_t end = header.find('<', close);
+    const std::string params = lower(header.substr(close + 1, end == std::string::npos ? end : end - close - 1));
+    const size_t rel = params.find("rel=");
+    if (rel != std::string::npos) {
+      std::string value = params.substr(rel + 4);
+      value = value.substr(0, value.find(';'));
+      value.erase(std::remove(value.begin(), value.end(), '"'), value.end());
+      size_t w = 0;
+      while (w < value.size()) {
+        const size_t sp = value.find_first_of(" ,", w);
+        if (value.substr(w, sp == std::string::npos ? sp : sp - w) == "next") return url;
+        if (sp == std::string::npos) break;
+        w = sp + 1;
+      }
+    }
+    p = close + 1;
+  }
+  return std::nullopt;
+}
+
+// The charset a response declares: Content-Type's charset, else an XML
+// declaration's encoding; "" if none.
+std::string declaredCharset(const HttpResponse& response, bool xml) {
+  const std::string ct = lower(response.header("Content-Type"));
+  if (const auto at = ct.find("charset="); at != std::string::npos) {
+    std::string v = ct.substr(at + 8);
+    v = v.substr(0, v.find_first_of("; "));
+    v.erase(std::remove(v.begin(), v.end(), '"'), v.end());
+    return v;
+  }
+  if (xml && response.body.compare(0, 5, "<?xml") == 0) {
+    const std::string decl = lower(response.body.substr(0, response.body.find("?>")));
+    if (const auto at = decl.find("encoding="); at != std::string::npos && at + 10 < decl.size()) {
+      const char q = decl[at + 9];
+      const size_t end = decl.find(q, at + 10);
+      if (end != std::string::npos) return decl.substr(at + 10, end - at - 10);
+    }
+  }
+  return "";
+}
+
+std::string encodePath(const std::string& decoded) {
+  std::string out;
+  size_t start = 0;
+  while (true) {
+    const size_t slash = decoded.find('/', start);
+    out += percentEncode(decoded.substr(start, slash == std::string::npos ? slash : slash - start));
+    if (slash == std::string::npos) break;
+    out += '/';
+    start = slash + 1;
+  }
+  return out.empty() ? "/" : out;
+}
+
+class HttpConnector : public Connector {
+ public:
+  explicit HttpConnector(const ConnectorContext& ctx)
+      : name_(ctx.name),
+        options_(readHttpOptions(ctx.options, ctx.name)),
+        client_(options_, name_),
+        base_(options_.url) {
+    sinceFormat_ = sinceFormatFromName(options_.sinceFormat).value_or(SinceFormat::Auto);
+  }
+
+  FetchResult fetch(const std::string& checkpoint, size_t maxRows) override {
+    if (maxRows == 0) maxRows = 1;
+    HttpCheckpoint cp = readCheckpoint(checkpoint, name_);
+    FetchResult result;
+    result.rows.setUtf8(true);
+    result.rows.setRawFormat(options_.format == BodyFormat::Xml ? "xml" : "json");
+    if (!cp.run) startRun(cp);
+    std::optional<SinceValue> maxSeen;
+    if (!cp.max.empty()) maxSeen = parseSinceValue(cp.max, sinceFormat_);
+    size_t taken = 0;
+    int64_t pages = 0;
+    while (true) {
+      if (cancelled_) {
+        if (taken == 0) throw Error::unavailable("http connector " + name_ + ": cancelled");
+        result.more = true;
+        break;
+      }
+      const HttpRequest request = buildRequest(cp);
+      const Page& page = loadPage(request, cp.skip > 0);
+      ++pages;
+      const size_t room = maxRows - taken;
+      const size_t take = std::min<size_t>(page.items - std::min<size_t>(cp.skip, page.items), room);
+      for (size_t i = 0; i < take; ++i) {
+        const size_t position = cp.skip + i + 1;
+        const auto number = static_cast<uint32_t>(cp.base + position);
+        const int64_t ref = page.order[position - 1];
+        if (ref < 0) {
+          RowError e = page.errors[static_cast<size_t>(-1 - ref)];
+          e.rowNumber = number;
+          e.message =
+              "record " + std::to_string(position) + " of " + request.method + " " + request.url() + ": " + e.message;
+          result.errors.push_back(std::move(e));
+          continue;
+        }
+        if (std::string problem; !trackSince(page.rows, static_cast<size_t>(ref), maxSeen, problem)) {
+          result.errors.push_back(
+              {number, std::string(page.rows.raw(page.rows.row(static_cast<size_t>(ref)))),
+               "record " + std::to_string(position) + " of " + request.method + " " + request.url() + ": " + problem});
+          continue;
+        }
+        copyRow(page.rows, static_cast<size_t>(ref), result.rows, number);
+      }
+      cp.skip += take;
+      taken += take;
+      if (cp.skip < page.items) {
+        result.more = true;  // the batch is full inside this page
+        break;
+      }
+      cp.skip = 0;
+      if (advance(cp, page, request)) {
+        cp.max = maxSeen ? maxSeen->text : "";
+        finishRun(cp, maxSeen);
+        maxSeen.reset();
+        result.more = false;
+        break;
+      }
+      if (taken >= maxRows || pages >= options_.maxPagesPerFetch) {
+        result.more = true;
+        break;
+      }
+    }
+    if (maxSeen) cp.max = maxSeen->text;
+    result.checkpoint = writeCheckpoint(cp);
+    return result;
+  }
+
+  void cancel() override {
+    cancelled_ = true;
+    client_.cancel();
+  }
+
+  std::string describe() const override {
+    static const char* pagingNames[] = {"no pagination", "page pagination", "offset pagination", "cursor pagination",
+                                        "next-link pagination"};
+    static const char* authNames[] = {"no auth", "basic auth", "bearer auth", "api-key auth", "hmac auth"};
+    std::string d = "http " + options_.method + " " + base_.getScheme() + "://" + base_.getAuthority() +
+                    base_.getPath() + " (" + (options_.format == BodyFormat::Xml ? "xml" : "json") + ", " +
+                    pagingNames[static_cast<int>(options_.paging)] + ", " + authNames[static_cast<int>(options_.auth)];
+    if (!options_.sinceParam.empty()) d += ", since " + options_.sinceParam + " from " + options_.sinceField;
+    return d + ")";
+  }
+
+ private:
+  void startRun(HttpCheckpoint& cp) const {
+    cp.run = true;
+    cp.page = options_.firstPage;
+    cp.offset = 0;
+    cp.next.clear();
+    cp.skip = 0;
+    cp.base = 0;
+    cp.max.clear();
+  }
+
+  void finishRun(HttpCheckpoint& cp, const std::optional<SinceValue>& maxSeen) const {
+    if (maxSeen) {
+      const auto since = cp.since.empty() ? std::nullopt : parseSinceValue(cp.since, sinceFormat_);
+      if (!since || compareSince(*maxSeen, *since) > 0) cp.since = maxSeen->text;
+    }
+    cp.run = false;
+    cp.max.clear();
+    cp.next.clear();
+    cp.skip = cp.base = 0;
+  }
+
+  // Reads the row's since_field into maxSeen; false (with why) when the
+  // value is there but is not a time.
+  bool trackSince(const RowBatch& rows, size_t index, std::optional<SinceValue>& maxSeen, std::string& why) const {
+    if (options_.sinceField.empty()) return true;
+    const auto& row = rows.row(index);
+    const auto* cells = rows.cells(row);
+    for (uint32_t i = 0; i < row.cellCount; ++i) {
+      if (rows.columns()[cells[i].column] != options_.sinceField) continue;
+      if (cells[i].flags != 0) return true;  // null or a list: no time to track
+      const auto text = rows.bytes(cells[i]);
+      if (text.empty()) return true;
+      auto v = parseSinceValue(text, sinceFormat_);
+      if (!v) {
+        why = "since_field " + options_.sinceField + " is '" + std::string(text.substr(0, 60)) +
+              "', not a time in since_format " + options_.sinceFormat;
+        return false;
+      }
+      if (!maxSeen || compareSince(*v, *maxSeen) > 0) maxSeen = std::move(v);
+      return true;
+    }
+    return true;
+  }
+
+  // The since parameter's value for a request: the run's since (or
+  // since_initial) moved back by the overlap, in the source's own format.
+  std::string sinceForRequest(const HttpCheckpoint& cp) const {
+    const std::string& since = cp.since.empty() ? options_.sinceInitial : cp.since;
+    if (since.empty()) return "";
+    if (auto v = parseSinceValue(since, sinceFormat_)) return sinceMinus(*v, options_.sinceOverlapSeconds);
+    return since;
+  }
+
+  HttpRequest buildRequest(const HttpCheckpoint& cp) const {
+    const bool followLink = options_.paging == Paging::NextLink && !cp.next.empty();
+    const Poco::URI uri = followLink ? Poco::URI(cp.next) : base_;
+    HttpRequest r;
+    r.method = options_.method;
+    r.scheme = uri.getScheme();
+    r.host = uri.getHost();
+    r.port = uri.getPort();
+    r.path = encodePath(uri.getPath());
+    std::vector<std::pair<std::string, std::string>> fixed = uri.getQueryParameters(), extra;
+    std::vector<bool> numeric;
+    auto add = [&](const std::string& k, const std::string& v, bool isNumber) {
+      if (k.empty()) return;
+      extra.emplace_back(k, v);
+      numeric.push_back(isNumber);
+    };
+    if (!followLink) {
+      if (!options_.sinceParam.empty())
+        if (const std::string since = sinceForRequest(cp); !since.empty()) add(options_.sinceParam, since, false);
+      const std::string size = std::to_string(options_.pageSize);
+      switch (options_.paging) {
+        case Paging::Page:
+          add(options_.pageParam, std::to_string(cp.page), true);
+          add(options_.sizeParam, size, true);
+          break;
+        case Paging::Offset:
+          add(options_.offsetParam, std::to_string(cp.offset), true);
+          add(options_.limitParam, size, true);
+          break;
+        case Paging::Cursor:
+          if (!cp.cursor.empty()) add(options_.cursorParam, cp.cursor, false);
+          add(options_.sizeParam, size, true);
+          break;
+        case Paging::NextLink:
+        case Paging::None: break;
+      }
+    }
+    if (options_.paramsInBody) {
+      r.query = canonicalQuery(fixed);
+      if (options_.formBody) {
+        r.contentType = "application/x-www-form-urlencoded";
+        r.body = options_.body;
+        for (const auto& [k, v] : extra)
+          r.body += (r.body.empty() ? "" : "&") + percentEncode(k) + "=" + percentEncode(v);
+      } else {
+        r.contentType = "application/json; charset=utf-8";
+        std::string fields;
+        for (size_t i = 0; i < extra.size(); ++i) {
+          if (!fields.empty()) fields += ',';
+          appendJsonString(fields, extra[i].first);
+          fields += ':';
+          if (numeric[i])
+            fields += extra[i].second;
+          else
+            appendJsonString(fields, extra[i].second);
+        }
+        std::string body = options_.body.empty() ? "{}" : options_.body;
+        const size_t close = body.rfind('}');
+        const bool hasMembers = body.find_first_not_of(" \t\r\n", body.find('{') + 1) != close;
+        r.body = body.substr(0, close) + (hasMembers && !fields.empty() ? "," : "") + fields + body.substr(close);
+      }
+    } else {
+      fixed.insert(fixed.end(), extra.begin(), extra.end());
+      r.query = canonicalQuery(fixed);
+      r.body = options_.body;
+      r.contentType = options_.formBody ? "application/x-www-form-urlencoded" : "application/json; charset=utf-8";
+    }
+    return r;
+  }
+
+  // The page a request asks for. A batch that ended inside a page takes the
+  // rest from the kept copy; anything else asks the API again (the same URL
+  // in a new run may have new records).
+  const Page& loadPage(const HttpRequest& request, bool resumingInside) {
+    const std::string key = request.method + " " + request.url() + "\n" + request.body;
+    if (resumingInside && page_ && page_->key == key) return *page_;
+    page_.reset();
+    const HttpResponse response = client_.send(request);
+    auto page = std::make_unique<Page>();
+    page->key = key;
+    parse(request, response, *page);
+    // Positions in the page: rows and unreadable records by their number.
+    page->order.assign(page->items, 0);
+    for (size_t i = 0; i < page->rows.size(); ++i) page->order[page->rows.row(i).number - 1] = static_cast<int64_t>(i);
+    for (size_t i = 0; i < page->errors.size(); ++i)
+      page->order[page->errors[i].rowNumber - 1] = -1 - static_cast<int64_t>(i);
+    page_ = std::move(page);
+    return *page_;
+  }
+
+  std::string where(const HttpRequest& r) const { return "http connector " + name_ + ": " + r.method + " " + r.url(); }
+
+  Error badBody(const HttpRequest& r, const std::string& what, std::string_view body) const {
+    return Error{
+        ErrorCode::InvalidInput,
+        where(r) + ": " + what + ". The body (" + std::to_string(body.size()) + " bytes) starts: " + snippet(body),
+        true};
+  }
+
+  // The body as UTF-8: decoded from GBK/GB2312/GB18030 when declared so.
+  std::string decodeBody(const HttpRequest& r, const HttpResponse& response) const {
+    std::string charset = options_.encoding;
+    if (charset == "auto") charset = declaredCharset(response, options_.format == BodyFormat::Xml);
+    const auto cs = mapping::charsetFromName(charset);
+    if (!cs || *cs == mapping::Charset::Utf8) return response.body;
+    mapping::CharsetDecoder decoder(*cs);
+    std::string out, error;
+    if (!decoder.decode(response.body, out, error))
+      throw badBody(r, "the body is not valid " + std::string(mapping::charsetName(*cs)) + ": " + error, response.body);
+    return out;
+  }
+
+  void checkEnvelope(const HttpRequest& r, const std::optional<std::string>& code,
+                     const std::optional<std::string>& message) const {
+    if (options_.successPath.empty()) return;
+    const auto& ok = options_.successValues;
+    if (code && std::find(ok.begin(), ok.end(), *code) != ok.end()) return;
+    throw Error::unavailable(where(r) + ": the API answered " + options_.successPath + " = " +
+                             (code ? "'" + *code + "'" : std::string("(missing)")) +
+                             (message ? " (" + *message + ")" : "") + ", not a success value");
+  }
+
+  void parse(const HttpRequest& r, const HttpResponse& response, Page& page) const {
+    const std::string text = decodeBody(r, response);
+    const std::string linkHeader = response.header("Link");
+    if (options_.format == BodyFormat::Xml) {
+      std::unique_ptr<XmlBody> xml;
+      try {
+        xml = std::make_unique<XmlBody>(text);
+      } catch (const XmlError& e) {
+        throw badBody(r, std::string("the response is not usable XML: ") + e.what(), text);
+      }
+      if (!options_.successPath.empty())
+        checkEnvelope(r, xml->value(options_.successPath),
+                      options_.messagePath.empty() ? std::nullopt : xml->value(options_.messagePath));
+      page.items = xml->records(options_.recordsPath, page.rows);
+      if (page.items == 0 && !xml->value(options_.recordsPath.substr(0, options_.recordsPath.find('/'))))
+        throw Error::config(where(r) + ": records_path '" + options_.recordsPath +
+                            "' does not match the document's root element");
+      if (!options_.nextCursorPath.empty()) page.nextCursor = xml->value(options_.nextCursorPath);
+      page.nextLink =
+          options_.nextLinkPath.empty() ? nextFromLinkHeader(linkHeader) : xml->value(options_.nextLinkPath);
+      return;
+    }
+    if (std::string error; !validateJson(text, error)) {
+      if (error.rfind("unexpected end of input", 0) == 0) error += " (the body ends early: truncated?)";
+      throw badBody(r, "the response is not valid JSON: " + error, text);
+    }
+    auto scalarAt = [&](const std::string& path) -> std::optional<std::string> {
+      if (path.empty()) return std::nullopt;
+      const auto v = findJsonPath(text, path);
+      return v ? jsonScalar(*v) : std::nullopt;
+    };
+    checkEnvelope(r, scalarAt(options_.successPath), scalarAt(options_.messagePath));
+    const auto records =
+        options_.recordsPath.empty() ? std::optional<std::string_view>(text) : findJsonPath(text, options_.recordsPath);
+    if (!records) {
+      std::string keys;
+      if (jsonIsObject(text)) {
+        // Name what is there, to fix records_path from the message alone.
+        for (const auto& k : topLevelKeys(text)) keys += (keys.empty() ? "" : ", ") + k;
+      }
+      throw Error::config(where(r) + ": records_path '" + options_.recordsPath + "' is not in the response" +
+                          (keys.empty() ? "" : " (its top-level keys: " + keys + ")"));
+    }
+    std::vector<std::string_view> items;
+    if (jsonIsArray(*records))
+      items = jsonArrayItems(*records);
+    else if (jsonIsObject(*records))
+      items.push_back(*records);
+    else if (!jsonIsNull(*records))
+      throw Error::config(where(r) + ": records_path '" + options_.recordsPath + "' is not an array of records but " +
+                          snippet(*records, 40));
+    readJsonItems(items, 1, page.rows, page.errors);
+    page.items = items.size();
+    if (!options_.nextCursorPath.empty()) page.nextCursor = scalarAt(options_.nextCursorPath);
+    page.nextLink = options_.nextLinkPath.empty() ? nextFromLinkHeader(linkHeader) : scalarAt(options_.nextLinkPath);
+  }
+
+  static std::vector<std::string> topLevelKeys(std::string_view object) {
+    std::vector<std::string> keys;
+    size_t p = object.find('{') + 1;
+    while (true) {
+      while (p < object.size() && std::isspace(static_cast<unsigned char>(object[p]))) ++p;
+      if (p >= object.size() || object[p] != '"') break;
+      size_t end = p;
+      std::string error;
+      scanJsonValue(object, end, error);
+      keys.push_back(jsonScalar(object.substr(p, end - p)).value_or(""));
+      p = end;
+      while (p < object.size() && (std::isspace(static_cast<unsigned char>(object[p])) || object[p] == ':')) ++p;
+      scanJsonValue(object, p, error);
+      while (p < object.size() && std::isspace(static_cast<unsigned char>(object[p]))) ++p;
+      if (p < object.size() && object[p] == ',') ++p;
+    }
+    return keys;
+  }
+
+  // Moves the run past a fully delivered page; true when the run is over.
+  bool advance(HttpCheckpoint& cp, const Page& page, const HttpRequest& request) const {
+    const auto n = static_cast<int64_t>(page.items);
+    cp.base += page.items;
+    const bool lastByCount = n == 0 || (options_.stopOnShortPage && n < options_.pageSize);
+    switch (options_.paging) {
+      case Paging::None: return true;
+      case Paging::Page:
+        if (lastByCount) return true;
+        ++cp.page;
+        return false;
+      case Paging::Offset:
+        if (lastByCount) return true;
+        cp.offset += n;
+        return false;
+      case Paging::Cursor: {
+        if (!page.nextCursor || page.nextCursor->empty()) {
+          cp.cursor.clear();  // the end: the next run starts from the beginning (and since)
+          return true;
+        }
+        // No records, or the same cursor again: caught up; the next run goes on from this cursor.
+        const bool caughtUp = n == 0 || *page.nextCursor == cp.cursor;
+        cp.cursor = *page.nextCursor;
+        return caughtUp;
+      }
+      case Paging::NextLink: {
+        if (!page.nextLink || page.nextLink->empty()) return true;
+        Poco::URI next(Poco::URI(request.url()), *page.nextLink);
+        if (next.getScheme() != base_.getScheme() || next.getHost() != base_.getHost() ||
+            next.getPort() != base_.getPort())
+          throw Error::config(where(request) + ": the next link '" + next.toString() +
+                              "' points to another address; it is not followed (credentials would go there)");
+        const std::string target = next.toString();
+        if (target == request.url() || target == cp.next) return true;
+        cp.next = target;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  std::string name_;
+  HttpOptions options_;
+  HttpClient client_;
+  Poco::URI base_;
+  SinceFormat sinceFormat_ = SinceFormat::Auto;
+  std::unique_ptr<Page> page_;  ///< the last response, for a batch that ends inside it
+  std::atomic<bool> cancelled_{false};
+};
+
+}  // namespace
+
 void registerHttpConnector(ConnectorRegistry& registry) {
-  KeySpec options;
-  options.kind = ValueKind::Section;
-  registry.add({"http", "(not yet available)", options, [](const ConnectorContext&) -> std::unique_ptr<Connector> {
-                  throw Error::config("the http connector is not available in this build");
+  registry.add({"http",
+                "Legacy HTTP API (JSON or XML): pagination, incremental since, basic/bearer/api-key/HMAC auth, "
+                "verified HTTPS",
+                httpOptionKeys(), [](const ConnectorContext& ctx) -> std::unique_ptr<Connector> {
+                  return std::make_unique<HttpConnector>(ctx);
                 }});
 }
 
