@@ -361,12 +361,11 @@ void OdbcConnector::fetchTimestampKey(Checkpoint& cp, size_t maxRows, FetchResul
   auto deliver = [&](Scan& scan, const std::string& key, const std::string& rowTs, const std::string& hash) {
     ++number;
     const std::string raw = scan.raw();
-    if (!scan.reader->rowError().empty()) {
+    if (!scan.reader->rowError().empty())
       out.errors.push_back(RowError{number, raw, "the driver could not read this row: " + scan.reader->rowError()});
-    } else {
+    else
       scan.appendTo(out.rows, number, raw);
-      cp.seen[key] = SeenRow{rowTs, hash};
-    }
+    cp.seen[key] = SeenRow{rowTs, hash};  // a bad row too: reported once, not on every re-read
     ++delivered;
   };
 

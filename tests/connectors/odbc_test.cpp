@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "connectors/odbc/odbc_checkpoint.h"
@@ -325,6 +326,26 @@ BOOST_AUTO_TEST_CASE(pg_a_late_commit_arrives_through_the_overlap_window_exactly
   BOOST_TEST(drain(*c, cp, 100, "id").empty());
 }
 
+BOOST_AUTO_TEST_CASE(pg_a_bulk_load_with_one_timestamp_keeps_the_checkpoint_small) {
+  auto& s = pg();
+  s.exec("DROP TABLE IF EXISTS odbc_bulk");
+  s.exec("CREATE TABLE odbc_bulk(id int PRIMARY KEY, ts timestamp(6) NOT NULL)");
+  s.exec(
+      "INSERT INTO odbc_bulk SELECT id, date_trunc('second', LOCALTIMESTAMP) - interval '1 minute' + "
+      "(CASE WHEN id > 300 THEN interval '1 second' ELSE interval '0' END) FROM generate_series(1, 450) id");
+  auto c =
+      makeConnector(pgOptions("mode: timestamp_key\nkey_column: id\ntimestamp_column: ts\ntable: odbc_bulk\n"
+                              "overlap_max_rows: 100\n"));
+  std::string cp;
+  auto ids = drain(*c, cp, 40, "id");
+  BOOST_TEST(ids.size() == 450u);
+  BOOST_TEST(std::set<std::string>(ids.begin(), ids.end()).size() == 450u);  // each once
+  const auto decoded = odbc::decodeCheckpoint(cp);
+  BOOST_TEST(decoded.seen.size() <= 150u);  // the 300-row group was forgotten whole
+  BOOST_TEST(decoded.windowFrom.has_value());
+  BOOST_TEST(drain(*c, cp, 40, "id").empty());
+}
+
 BOOST_AUTO_TEST_CASE(pg_block_fetch_uses_row_arrays_and_long_text_arrives_whole) {
   auto& s = pg();
   s.exec("DROP TABLE IF EXISTS odbc_big");
@@ -598,6 +619,22 @@ BOOST_AUTO_TEST_CASE(pg_through_a_dsn_and_wide_text) {
   BOOST_TEST(d.find("PostgreSQL") != std::string::npos, d);
   BOOST_TEST(d.find(pgInfo()["dbname"]) != std::string::npos, d);
   BOOST_TEST(d.find(pgPassword()) == std::string::npos, d);
+}
+
+BOOST_AUTO_TEST_CASE(pg_string_keys_with_chinese_text_page_in_both_text_modes) {
+  auto& s = pg();
+  s.exec("DROP TABLE IF EXISTS odbc_skey");
+  s.exec("CREATE TABLE odbc_skey(code varchar(20) PRIMARY KEY, name text)");
+  s.exec("INSERT INTO odbc_skey VALUES ('盘锦-001', 'a'), ('盘锦-002', 'b'), ('大洼-001', 'c'), ('A-1', 'd')");
+  const std::string expected = s.scalar("SELECT string_agg(code, ',' ORDER BY code) FROM odbc_skey");
+  for (const char* textAs : {"bytes", "wide"}) {
+    auto c = makeConnector(pgOptions(std::string("mode: key\nkey_column: code\nkey_type: string\ntable: odbc_skey\n"
+                                                 "text_as: ") +
+                                     textAs + "\n"));
+    std::string cp, got;
+    for (const auto& code : drain(*c, cp, 1, "code")) got += (got.empty() ? "" : ",") + code;
+    BOOST_TEST(got == expected, textAs);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(mariadb_gbk_bytes_wide_text_and_timestamp_key) {
