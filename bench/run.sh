@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
-command -v jq >/dev/null || { echo "bench/run.sh: jq is needed (apt-get install jq)" >&2; exit 1; }
+# jq, bc, PostgreSQL and sqlite3 come with the test packages.
+if [ "$(id -u)" = 0 ]; then bash scripts/install-deps.sh --test; fi
 bash scripts/build.sh >/dev/null
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
@@ -14,6 +15,43 @@ echo "bench: mapping (${rows} rows)…" >&2
 build/bench/mapping_bench "$PWD" "$rows" 3 >"$out"
 mapping=$(tail -n 1 "$out")
 get() { echo "$mapping" | jq -r ".$1"; }
+
+# --- connectors: PostgreSQL source through psqlODBC into nothing / SQLite / PostgreSQL ---
+crows=${GOVSYNC_BENCH_CONNECTOR_ROWS:-$rows}
+export GOVSYNC_TEST_PG_PORT=55441 GOVSYNC_TEST_TMP=/tmp/govsync-bench
+bash tests/scripts/postgres.sh start >&2
+pg="host=127.0.0.1 port=55441 user=govsync password=govsync-test"
+psql "$pg dbname=govsync_test" -qc "DROP DATABASE IF EXISTS bench_src" -c "DROP DATABASE IF EXISTS bench_store" \
+  -c "CREATE DATABASE bench_src" -c "CREATE DATABASE bench_store" >/dev/null
+echo "bench: loading ${crows} source rows…" >&2
+psql "$pg dbname=bench_src" -q -v rows="$crows" -f bench/source_hotline.sql >/dev/null
+now() { date +%s.%N; }
+rate() { echo "$1 / ($3 - $2)" | bc -l | xargs printf '%.0f'; }
+t0=$(now); psql "$pg dbname=bench_src" -qc "\copy (SELECT * FROM hotline) TO '/dev/null'"; t1=$(now)
+copy_out=$(rate "$crows" "$t0" "$t1")
+driver=/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so
+odbc="Driver=$driver;Server=127.0.0.1;Port=55441;Database=bench_src;Uid=govsync;Pwd=govsync-test"
+cb() { build/bench/connector_bench "$1" "$PWD" "$odbc" "$2"; }
+echo "bench: connector → map only…" >&2
+c_map=$(cb map -)
+rm -f /tmp/govsync-bench-store.db*
+echo "bench: connector → SQLite store…" >&2
+c_sqlite=$(cb sqlite /tmp/govsync-bench-store.db)
+echo "bench: connector → PostgreSQL store…" >&2
+c_pg=$(cb postgres "$pg dbname=bench_store")
+echo "bench: write baselines…" >&2
+cb export /tmp/govsync-bench-mapped.csv >/dev/null
+psql "$pg dbname=bench_store" -qc "DROP TABLE IF EXISTS mapped" -c "CREATE TABLE mapped (record_id TEXT PRIMARY KEY, body TEXT NOT NULL)"
+t0=$(now); psql "$pg dbname=bench_store" -qc "\copy mapped FROM '/tmp/govsync-bench-mapped.csv' CSV"; t1=$(now)
+copy_in=$(rate "$crows" "$t0" "$t1")
+rm -f /tmp/govsync-bench-import.db
+sqlite3 /tmp/govsync-bench-import.db "CREATE TABLE mapped (record_id TEXT PRIMARY KEY, body TEXT NOT NULL)"
+t0=$(now); sqlite3 /tmp/govsync-bench-import.db -cmd ".mode csv" ".import /tmp/govsync-bench-mapped.csv mapped"; t1=$(now)
+sqlite_import=$(rate "$crows" "$t0" "$t1")
+bash tests/scripts/postgres.sh stop >&2
+rm -f /tmp/govsync-bench-mapped.csv /tmp/govsync-bench-import.db /tmp/govsync-bench-store.db*
+cj() { echo "$1" | jq -r ".$2"; }
+ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 cores=$(nproc)
@@ -44,6 +82,23 @@ single thread (\`build/bench/mapping_bench\`). The baseline is the same transfor
 | from NDJSON text (parse + map) | $(fmt "$(get ndjson_rows_per_s)") | $(fmt "$(get jq_rows_per_s)") | $(get ndjson_vs_jq)× |
 
 Targets (issue): ≥ 1,000,000 rows/s from decoded rows; ≥ 30× jq from NDJSON.
+
+## Connectors (connectors issue)
+
+$(fmt "$crows") hotline rows in a PostgreSQL table (\`bench/source_hotline.sql\`), pulled by the \`odbc\` connector through
+psqlODBC (key mode, batches of 5,000, declare/fetch), mapped with \`bench/hotline_bench.yaml\` and committed with their
+checkpoint (\`build/bench/connector_bench\`, one process per mode, one run each). Baselines in the same run:
+\`psql \\copy (SELECT …) TO /dev/null\` (the read limit); \`\\copy … FROM\` of the same mapped rows (record id + JSON) into a
+PostgreSQL table with a primary key, and sqlite3 \`.import\` of them into an SQLite table with a primary key (the write limits).
+
+| pull + map + commit into | rows/s | peak RSS | baseline | baseline rows/s | ratio |
+|---|---:|---:|---|---:|---:|
+| nothing (map only) | $(fmt "$(cj "$c_map" rows_per_s)") | $(cj "$c_map" peak_rss_mb) MB | psql \\copy out | $(fmt "$copy_out") | $(ratio "$(cj "$c_map" rows_per_s)" "$copy_out") |
+| the SQLite store | $(fmt "$(cj "$c_sqlite" rows_per_s)") | $(cj "$c_sqlite" peak_rss_mb) MB | sqlite3 .import | $(fmt "$sqlite_import") | $(ratio "$(cj "$c_sqlite" rows_per_s)" "$sqlite_import") |
+| the PostgreSQL store | $(fmt "$(cj "$c_pg" rows_per_s)") | $(cj "$c_pg" peak_rss_mb) MB | COPY FROM (primary key) | $(fmt "$copy_in") | $(ratio "$(cj "$c_pg" rows_per_s)" "$copy_in") |
+
+Targets (issue): map only ≥ 50% of the psql rate; SQLite store ≥ 100% of sqlite3 .import; PostgreSQL store ≥ 50% of
+COPY with a primary key; peak RSS < 200 MB whatever the table size.
 MD
 echo "bench: wrote BENCHMARKS.md" >&2
 cat BENCHMARKS.md

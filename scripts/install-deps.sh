@@ -8,7 +8,7 @@ build_pkgs=(cmake ninja-build g++ pkg-config python3
   libpoco-dev thrift-compiler libthrift-dev unixodbc-dev libyaml-cpp-dev libsqlite3-dev libpq-dev libssl-dev
   zlib1g-dev libicu-dev libboost-test-dev)
 run_pkgs=(sqlite3 odbc-postgresql libsqliteodbc odbc-mariadb tzdata ca-certificates)
-test_pkgs=(postgresql mariadb-server python3-thrift python3-pyodbc curl jq openssl clang libclang-rt-14-dev
+test_pkgs=(bc postgresql mariadb-server python3-thrift python3-pyodbc curl jq openssl clang libclang-rt-14-dev
   chromium)
 want=("${build_pkgs[@]}" "${run_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

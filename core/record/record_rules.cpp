@@ -83,7 +83,7 @@ void normalizeRecord(Record& r) {
   }
 }
 
-void validateRecord(const Record& r) {
+void validateRecord(const Record& r, bool checkEncoding) {
   std::vector<FieldIssue> issues;
   const auto& e = r.envelope;
   const auto kind = e.kind;
@@ -105,36 +105,42 @@ void validateRecord(const Record& r) {
     if (!present) return;
     for (const auto& f : fields) {
       if (!f.isSet(r)) continue;
-      const std::string name(f.name);
+      // The name as a string only when there is something to report.
+      auto name = [&f] { return std::string(f.name); };
       switch (f.type) {
         case FieldType::String: {
           const auto& s = *f.getString(r);
-          if (!isValidUtf8(s))
-            issues.push_back({name, "text is not valid UTF-8"});
+          if (checkEncoding && !isValidUtf8(s))
+            issues.push_back({name(), "text is not valid UTF-8"});
+          else if (s.find('\0') != std::string::npos)
+            issues.push_back({name(), "text contains a NUL character"});
           else if (f.required && s.empty() && !tombstone)
-            issues.push_back({name, "required"});
+            issues.push_back({name(), "required"});
           break;
         }
         case FieldType::Enum: {
+          if (!checkEncoding) break;
           const auto v = f.getEnum(r);
           if (!f.enumInfo->nameOf(*v))
             issues.push_back(
-                {name, "value " + std::to_string(*v) + " is not a member of " + std::string(f.enumInfo->name)});
+                {name(), "value " + std::to_string(*v) + " is not a member of " + std::string(f.enumInfo->name)});
           break;
         }
         case FieldType::Double:
-          if (!std::isfinite(*f.getDouble(r))) issues.push_back({name, "must be a finite number"});
+          if (checkEncoding && !std::isfinite(*f.getDouble(r))) issues.push_back({name(), "must be a finite number"});
           break;
         case FieldType::StringList:
+          if (!checkEncoding) break;
           for (const auto& s : *f.getList(r))
             if (!isValidUtf8(s))
-              issues.push_back({name, "text is not valid UTF-8"});
+              issues.push_back({name(), "text is not valid UTF-8"});
             else if (s.find('\0') != std::string::npos)
-              issues.push_back({name, "text contains a NUL character"});
+              issues.push_back({name(), "text contains a NUL character"});
           break;
         case FieldType::StringMap:
+          if (!checkEncoding) break;
           for (const auto& [k, v] : *f.getMap(r))
-            if (!isValidUtf8(k) || !isValidUtf8(v)) issues.push_back({name, "text is not valid UTF-8"});
+            if (!isValidUtf8(k) || !isValidUtf8(v)) issues.push_back({name(), "text is not valid UTF-8"});
           break;
         default: break;
       }

@@ -19,7 +19,11 @@ void normalizeRecord(schema::Record& record);
 /// empty key, a body that does not match the kind, enum values that are not
 /// members, malformed region codes, levels out of 1..5, coordinates out of
 /// range, text that is not valid UTF-8.
-void validateRecord(const schema::Record& record);
+///
+/// `checkEncoding` = false skips the checks that records built by the mapping
+/// engine pass by construction (text is valid UTF-8, enum values are members,
+/// numbers are finite); the rules of the schema are always checked.
+void validateRecord(const schema::Record& record, bool checkEncoding = true);
 
 /// SHA-256 (hex) of the record's content: every field except those the
 /// store sets (record_id, version, ingested_at, mapping, payload_sha256).

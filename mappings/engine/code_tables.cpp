@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/record/record_rules.h"
 #include "core/rows/row_readers.h"
 #include "core/util/crypto.h"
 
@@ -16,6 +17,7 @@ std::shared_ptr<const CodeTable> CodeTable::load(const std::string& path, const 
   std::stringstream buf;
   buf << in.rdbuf();
   const std::string text = buf.str();
+  if (!isValidUtf8(text)) throw std::runtime_error("code table " + path + " is not valid UTF-8 (save it as UTF-8)");
   auto table = std::make_shared<CodeTable>();
   table->name_ = name;
   table->path_ = path;

@@ -428,7 +428,9 @@ void MappingRunner::map(const RowBatch& batch, size_t index, RowOutcome& out) {
   }
   try {
     normalizeRecord(out.record);
-    validateRecord(out.record);
+    // Engine-built text is valid UTF-8 by construction (decoded rows, UTF-8
+    // mapping files and code tables) and enums are checked on assignment.
+    validateRecord(out.record, false);
   } catch (const Error& e) {
     std::string detail;
     std::string field;

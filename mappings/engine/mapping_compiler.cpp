@@ -7,6 +7,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "core/record/record_rules.h"
 #include "core/util/crypto.h"
 
 namespace govsync::mapping {
@@ -549,6 +550,11 @@ std::shared_ptr<const CompiledMapping> compileMappingText(const std::string& tex
     for (const auto& p : ctx.problems()) problems.push_back({path, p.line, p.column, p.message, p.hint});
     return MappingCompileError(std::move(problems));
   };
+  if (!isValidUtf8(text)) {
+    ctx.errorAt(1, 1, "mapping file is not valid UTF-8",
+                "save it as UTF-8 (declare the source's charset with encoding:)");
+    throw fail();
+  }
   if (auto problem = prescan(text); !problem.empty()) {
     ctx.errorAt(1, 1, problem);
     throw fail();
