@@ -144,6 +144,20 @@ BOOST_AUTO_TEST_CASE(batches_end_inside_pages_and_resume_after_a_crash) {
   BOOST_TEST(rest == range(15, 25), boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(pages_read_before_a_failing_page_are_kept) {
+  LegacyApi api;
+  api.failPage = 3;
+  auto c = connector("url: " + api.base() +
+                     "/page\npagination: page\npage_size: 10\nrecords_path: data.list\nmax_retries: 0\n");
+  auto r = c->fetch("", 1000);
+  BOOST_TEST(ids(r.rows) == range(1, 20), boost::test_tools::per_element());
+  BOOST_TEST(r.more);
+  const auto e = errorOf([&] { c->fetch(r.checkpoint, 1000); });
+  BOOST_TEST(contains(e.what(), "/page?page=3&page_size=10: HTTP 500"), e.what());
+  api.failPage = 0;
+  BOOST_TEST(ids(c->fetch(r.checkpoint, 1000).rows) == range(21, 25), boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(offset_pagination_until_an_empty_page) {
   LegacyApi api;
   auto c = connector("url: " + api.base() +

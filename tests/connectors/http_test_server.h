@@ -96,6 +96,7 @@ class LegacyApi {
   std::atomic<int> failuresBeforeSuccess{2};  ///< /flaky: 503s before a 200
   std::atomic<bool> retryAfterAsDate{false};  ///< /flaky: Retry-After as an HTTP date
   std::atomic<int> retryAfterSeconds{1};
+  std::atomic<int> failPage{0};  ///< /page: this page answers 500
 
   std::vector<Rec> records;  ///< guarded by mutex_ once the server runs (use add())
 
@@ -162,6 +163,7 @@ class LegacyApi {
     const std::string& p = s.path;
     if (p == "/page" || p == "/since") {
       const int page = q("page", 1), size = q("page_size", 10);
+      if (page == failPage) return reply(res, "{\"code\":500}", 500);
       const auto recs =
           slice(static_cast<size_t>((page - 1) * size), static_cast<size_t>(size), s.param("updated_since"));
       return reply(res, "{\"code\":0,\"msg\":\"ok\",\"data\":{\"total\":" + std::to_string(records.size()) +
