@@ -228,6 +228,9 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
         throw Error::config(prefix(request) + ": the certificate of " + request.host +
                             " is not trusted: " + (lastVerifyError.empty() ? text : lastVerifyError) +
                             " (ca_file names the CA to trust; the name must match the url's host)");
+      if (text.find("protocol version") != std::string::npos || text.find("unsupported protocol") != std::string::npos)
+        throw Error::config(prefix(request) + ": the server does not offer TLS 1.2 or later (" + text +
+                            "); older versions are refused");
       last = "TLS: " + text;
     } catch (const Poco::TimeoutException&) {
       last = "no response within " + std::to_string(options_.timeoutSeconds) + " s (timeout)";

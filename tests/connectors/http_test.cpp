@@ -102,9 +102,10 @@ BOOST_AUTO_TEST_SUITE(http_connector)
 
 BOOST_AUTO_TEST_CASE(page_pagination_reads_every_record_with_its_bytes) {
   LegacyApi api;
-  auto c = connector("url: " + api.base() +
-                     "/page\npagination: page\npage_size: 10\nrecords_path: data.list\n"
-                     "success_path: code\nsuccess_values: ['0']\n");
+  auto c =
+      connector("url: " + api.base() +
+                "/page\npagination: page\npage_size: 10\nrecords_path: data.list\n"
+                "success_path: code\nsuccess_values: ['0']\nheaders: ['X-Dept: 211100', 'X-Caller: govsync 盘锦']\n");
   auto r = c->fetch("", 1000);
   BOOST_TEST(ids(r.rows) == range(1, 25), boost::test_tools::per_element());
   BOOST_TEST(!r.more);
@@ -119,6 +120,16 @@ BOOST_AUTO_TEST_CASE(page_pagination_reads_every_record_with_its_bytes) {
   BOOST_REQUIRE_EQUAL(seen.size(), 3u);  // 10 + 10 + 5: the short page is the last
   BOOST_TEST(seen[2].query == "page=3&page_size=10");
   BOOST_TEST(seen[0].headers.at("user-agent") == "govsync-http-connector");
+  BOOST_TEST(seen[0].headers.at("x-dept") == "211100");
+  BOOST_TEST(seen[0].headers.at("x-caller") == "govsync 盘锦");
+
+  // At most max_pages_per_fetch requests per fetch: then the batch commits.
+  auto onePage = connector("url: " + api.base() +
+                           "/page\npagination: page\npage_size: 10\nrecords_path: data.list\nmax_pages_per_fetch: 1\n");
+  auto first = onePage->fetch("", 1000);
+  BOOST_TEST(ids(first.rows) == range(1, 10), boost::test_tools::per_element());
+  BOOST_TEST(first.more);
+  BOOST_TEST(ids(onePage->fetch(first.checkpoint, 1000).rows) == range(11, 20), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(batches_end_inside_pages_and_resume_after_a_crash) {
@@ -477,6 +488,18 @@ BOOST_AUTO_TEST_CASE(https_verifies_the_server_against_the_configured_ca) {
   });
   BOOST_TEST(contains(otherByName.what(), "hostname mismatch"), otherByName.what());
   BOOST_TEST(otherName.seen().empty());  // no request was sent
+
+  // A source stuck on TLS 1.1: refused, whatever its certificate.
+  LegacyApi oldTls(certs.path("server.crt"), certs.path("server.key"), true);
+  auto tls11 = errorOf([&] {
+    connector("url: " + oldTls.base() +
+              "/page\nrecords_path: data.list\nmax_retries: 0\nca_file: " + certs.path("ca.crt") + "\n")
+        ->fetch("", 10);
+  });
+  BOOST_TEST_MESSAGE("TLS 1.1 server: " << tls11.what());
+  BOOST_TEST(code(tls11) == "config");
+  BOOST_TEST(contains(tls11.what(), "does not offer TLS 1.2 or later"), tls11.what());
+  BOOST_TEST(oldTls.seen().empty());
 }
 
 BOOST_AUTO_TEST_CASE(options_are_checked_and_secrets_stay_out_of_descriptions) {

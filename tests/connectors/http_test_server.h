@@ -52,7 +52,8 @@ struct Seen {
 class LegacyApi {
  public:
   /// Plain HTTP, or HTTPS with `certFile`/`keyFile`.
-  explicit LegacyApi(const std::string& certFile = "", const std::string& keyFile = "") {
+  /// `oldTlsOnly`: the server speaks TLS 1.0/1.1 only (an outdated source).
+  explicit LegacyApi(const std::string& certFile = "", const std::string& keyFile = "", bool oldTlsOnly = false) {
     for (int i = 1; i <= 25; ++i) records.push_back(Rec::make(i));
     auto params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(8);
@@ -61,8 +62,10 @@ class LegacyApi {
     if (certFile.empty()) {
       socket_ = std::make_unique<Poco::Net::ServerSocket>(any);
     } else {
-      Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, keyFile, certFile, "",
-                                                           Poco::Net::Context::VERIFY_NONE);
+      Poco::Net::Context::Ptr ctx = new Poco::Net::Context(
+          Poco::Net::Context::TLS_SERVER_USE, keyFile, certFile, "", Poco::Net::Context::VERIFY_NONE, 9, false,
+          oldTlsOnly ? "DEFAULT:@SECLEVEL=0" : "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH");
+      if (oldTlsOnly) ctx->disableProtocols(Poco::Net::Context::PROTO_TLSV1_2 | Poco::Net::Context::PROTO_TLSV1_3);
       socket_ = std::make_unique<Poco::Net::SecureServerSocket>(any, 64, ctx);
     }
     tls_ = !certFile.empty();
