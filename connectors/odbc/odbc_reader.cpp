@@ -237,7 +237,11 @@ bool ResultReader::fetchRowset() {
   for (size_t i = 0; i < columns_.size(); ++i) {
     const auto& c = columns_[i];
     if (!c.bound) continue;
-    const size_t capacity = c.bufferLength - terminatorBytes(c.cType);
+    size_t capacity = c.bufferLength - terminatorBytes(c.cType);
+    // A driver that counts SQL_C_WCHAR lengths in characters (see wideUnits)
+    // under-reports by half: compare with the buffer's units. A value longer
+    // than half the buffer is then re-read as long — slower, never cut.
+    if (c.cType == SQL_C_WCHAR) capacity /= sizeof(SQLWCHAR);
     for (SQLULEN r = 0; r < fetched_; ++r) {
       const SQLLEN ind = buffers_[i].indicators[r];
       if (ind == SQL_NULL_DATA) continue;

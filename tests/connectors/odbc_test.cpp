@@ -645,10 +645,11 @@ BOOST_AUTO_TEST_CASE(mariadb_gbk_bytes_wide_text_and_timestamp_key) {
       "doc mediumtext, n int)");
   m.exec("INSERT INTO odbc_m VALUES (1, NOW(6) - INTERVAL 50 SECOND, X'C5CCBDF5', REPEAT('y', 100000), NULL)");
   m.exec("INSERT INTO odbc_m VALUES (2, TIMESTAMP'2026-01-01 10:00:00.123456', X'C5CC', NULL, 7)");
+  m.exec("INSERT INTO odbc_m VALUES (3, NOW(6) - INTERVAL 40 SECOND, NULL, REPEAT('盘', 10000), 8)");
   // Bytes: GBK text arrives as the source's bytes (the connection speaks GBK).
   auto c = makeConnector(mariadbOptions("mode: key\nkey_column: id\ntable: odbc_m\n", ";CHARSET=gbk"));
   auto r = c->fetch("", 10);
-  BOOST_TEST_REQUIRE(r.rows.size() == 2u);
+  BOOST_TEST_REQUIRE(r.rows.size() == 3u);
   BOOST_TEST((*rowOf(r.rows, 0)["g"] == std::string("\xC5\xCC\xBD\xF5", 4)));
   BOOST_TEST(rowOf(r.rows, 0)["doc"]->size() == 100000u);
   BOOST_TEST(!rowOf(r.rows, 0)["n"].has_value());
@@ -658,15 +659,24 @@ BOOST_AUTO_TEST_CASE(mariadb_gbk_bytes_wide_text_and_timestamp_key) {
   BOOST_TEST(wr.rows.utf8());
   // MariaDB Connector/ODBC reports SQL_C_WCHAR lengths in characters; the text still comes whole.
   BOOST_TEST(*rowOf(wr.rows, 0)["g"] == "盘锦");
+  BOOST_TEST(rowOf(wr.rows, 0)["doc"]->size() == 100000u);
+  std::string pan;
+  for (int i = 0; i < 10000; ++i) pan += "盘";
+  BOOST_TEST((*rowOf(wr.rows, 2)["doc"] == pan));
+  // Alone (no longer value in its rowset to give it away): 10,000 characters
+  // in an 8,191-unit buffer, reported as 10,000 "bytes", is still caught.
+  auto w3 = makeConnector(
+      mariadbOptions("mode: key\nkey_column: id\nquery: SELECT id, doc FROM odbc_m WHERE id = 3\ntext_as: wide\n"));
+  BOOST_TEST((*rowOf(w3->fetch("", 10).rows, 0)["doc"] == pan));
   // timestamp_key: microseconds kept, now read from MariaDB.
   auto t = makeConnector(mariadbOptions("mode: timestamp_key\nkey_column: id\ntimestamp_column: ts\ntable: odbc_m\n"));
   auto tr = t->fetch("", 10);
-  BOOST_TEST(columnOf(tr.rows, "id") == (std::vector<std::string>{"2", "1"}), boost::test_tools::per_element());
+  BOOST_TEST(columnOf(tr.rows, "id") == (std::vector<std::string>{"2", "1", "3"}), boost::test_tools::per_element());
   auto tr2 = t->fetch("", 1);
   BOOST_TEST(odbc::decodeCheckpoint(tr2.checkpoint).ts.value() == "2026-01-01 10:00:00.123456");
   // Row arrays on MariaDB (a query without long columns).
   auto blocks = makeConnector(mariadbOptions("mode: key\nkey_column: id\nquery: SELECT id, g, n FROM odbc_m\n"));
-  BOOST_TEST(blocks->fetch("", 10).rows.size() == 2u);
+  BOOST_TEST(blocks->fetch("", 10).rows.size() == 3u);
   BOOST_TEST(blocks->stats().blockFetches == 1u);
   BOOST_TEST(blocks->stats().lastRowsetSize > 1u);
 }
