@@ -86,8 +86,14 @@ class PageReader {
   }
 
   void read(const HttpRequest& r, const HttpResponse& response, Page& page) const {
-    const std::string text = decodeBody(r, response);
     const std::string linkHeader = response.header("Link");
+    // "No content" said explicitly: no records (an empty body without a
+    // length could be a cut connection, and is read — and refused — below).
+    if (response.status == 204 || (response.body.empty() && response.header("Content-Length") == "0")) {
+      page.nextLink = nextFromLinkHeader(linkHeader);
+      return;
+    }
+    const std::string text = decodeBody(r, response);
     if (options_.format == BodyFormat::Xml) {
       std::unique_ptr<XmlBody> xml;
       try {

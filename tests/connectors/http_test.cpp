@@ -381,6 +381,10 @@ BOOST_AUTO_TEST_CASE(garbage_and_truncated_bodies_fail_the_fetch_naming_the_url)
   BOOST_TEST(contains(truncated.what(), "/truncated: truncated body: received 100 of 500 bytes"), truncated.what());
   BOOST_TEST(api.seen("/truncated").size() == 2u);
 
+  // "No content": no records, not an error.
+  BOOST_TEST(connector("url: " + api.base() + "/empty?status=204\nrecords_path: data\n")->fetch("", 10).rows.empty());
+  BOOST_TEST(connector("url: " + api.base() + "/empty\nrecords_path: data\n")->fetch("", 10).rows.empty());
+
   // An API that says 200 but reports an error in its envelope.
   auto envelope = errorOf([&] {
     connector("url: " + api.base() +

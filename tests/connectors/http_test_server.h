@@ -219,6 +219,7 @@ class LegacyApi {
       }
       return reply(res, "{\"data\":[{\"id\":1},{\"id\":2}]}");
     }
+    if (p == "/empty") return reply(res, "", q("status", 200));
     if (p == "/down") return reply(res, "{\"error\":\"database down\"}", 500);
     if (p == "/slow") {
       lock.unlock();
