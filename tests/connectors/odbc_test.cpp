@@ -227,7 +227,7 @@ BOOST_AUTO_TEST_CASE(sqlite_key_mode_pages_keeps_nulls_gbk_bytes_and_wraps_the_q
   std::filesystem::remove_all(dir);
 }
 
-BOOST_AUTO_TEST_CASE(sqlite_timestamp_key_with_text_timestamps) {
+BOOST_AUTO_TEST_CASE(sqlite_timestamp_key_with_text_and_epoch_timestamps) {
   const auto dir = tempDir("sqlite-ts");
   const auto file = dir + "/src.db";
   Session s(sqliteConnection(file));
@@ -243,6 +243,18 @@ BOOST_AUTO_TEST_CASE(sqlite_timestamp_key_with_text_timestamps) {
   s.exec("INSERT INTO ev VALUES (4, strftime('%Y-%m-%d %H:%M:%f', 'now', 'localtime', '-30 seconds'), 'c')");
   BOOST_TEST(drain(*c, cp, 10, "id") == (std::vector<std::string>{"4"}), boost::test_tools::per_element());
   BOOST_TEST(drain(*c, cp, 10, "id").empty());
+
+  // Epoch-second timestamps (timestamp_type: integer), now from SQLite too.
+  s.exec("CREATE TABLE ep(id INTEGER PRIMARY KEY, at INTEGER)");
+  s.exec(
+      "INSERT INTO ep VALUES (1, CAST(strftime('%s', 'now') AS INTEGER) - 100), "
+      "(2, CAST(strftime('%s', 'now') AS INTEGER) - 50), (3, CAST(strftime('%s', 'now') AS INTEGER) + 3600)");
+  auto e = makeConnector("connection: \"" + sqliteConnection(file) +
+                         "\"\nmode: timestamp_key\nkey_column: id\ntimestamp_column: at\ntimestamp_type: integer\n"
+                         "table: ep\n");
+  std::string ecp;
+  BOOST_TEST(drain(*e, ecp, 1, "id") == (std::vector<std::string>{"1", "2"}), boost::test_tools::per_element());
+  BOOST_TEST(odbc::decodeCheckpoint(ecp).tsType == "integer");
   std::filesystem::remove_all(dir);
 }
 
