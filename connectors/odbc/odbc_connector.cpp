@@ -91,6 +91,9 @@ void OdbcConnector::raise(const OdbcFailure& f, const char* doing) {
   if (connecting && anyStateStarts(f, {"IM"}))
     throw Error::config(sourceName() + ": cannot load the ODBC driver or data source while " + doing + ": " + details +
                         " — check the DSN/Driver in `connection` (odbc.ini / odbcinst.ini)");
+  if (connecting && anyMessageHas(f, {"does not exist", "unknown database"}))
+    throw Error::config(sourceName() + ": the source has no such database: " + details +
+                        " — check the database in `connection`");
   if (connecting || connectionLost(f)) {
     throw Error::unavailable(sourceName() + ": the source is unreachable (" + (connecting ? "connecting" : doing) +
                              "): " + details);

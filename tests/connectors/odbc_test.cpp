@@ -563,6 +563,14 @@ BOOST_AUTO_TEST_CASE(pg_errors_are_clear_and_the_next_fetch_recovers) {
   BOOST_TEST(std::string(w.what()).find("password authentication failed") != std::string::npos, w.what());
   BOOST_TEST(std::string(w.what()).find("Wrong-Pass-77") == std::string::npos, w.what());
 
+  // A database that does not exist: Config.
+  auto noDb = makeConnector("connection: \"Driver=" + driverPath("psqlodbcw.so") + ";Server=" + pgInfo()["host"] +
+                            ";Port=" + pgInfo()["port"] + ";Database=odbc_no_such_db;UID=" + pgInfo()["user"] +
+                            "\"\npassword: ${GOVSYNC_TEST_ODBC_PG_PASSWORD}\nmode: key\nkey_column: id\ntable: t\n");
+  auto nd = expectError([&] { noDb->fetch("", 10); });
+  BOOST_TEST(nd.code() == ErrorCode::Config, nd.what());
+  BOOST_TEST(std::string(nd.what()).find("odbc_no_such_db") != std::string::npos, nd.what());
+
   // SQL that fails: Config, with the driver's words.
   auto badSql = makeConnector(pgOptions("mode: key\nkey_column: id\nquery: SELECT id FROM odbc_no_such_table\n"));
   auto b = expectError([&] { badSql->fetch("", 10); });
