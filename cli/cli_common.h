@@ -62,5 +62,6 @@ void addStoreCommands(std::vector<Command>& out);
 void addConfigCommands(std::vector<Command>& out);
 void addMappingCommands(std::vector<Command>& out);
 void addSyncCommands(std::vector<Command>& out);
+void addClientCommands(std::vector<Command>& out);
 
 }  // namespace govsync::cli

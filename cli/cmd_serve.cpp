@@ -1,7 +1,9 @@
 // `govsync serve`: the long-lived process. Opens the configured store, loads
 // the platform mappings and keeps them current (a changed file is recompiled;
-// one that fails to compile never replaces the running version), until
-// SIGINT or SIGTERM.
+// one that fails to compile never replaces the running version), runs the
+// sync engine, then serves the HTTP gateway — until SIGINT or SIGTERM, when
+// the gateway stops first (no new requests; those in flight finish) and the
+// sync engine after it.
 #include <signal.h>
 
 #include <chrono>
@@ -10,6 +12,9 @@
 #include "cli/cli_common.h"
 #include "connectors/sync/sync_engine.h"
 #include "core/util/time.h"
+#include "gateway/auth/authenticator.h"
+#include "gateway/http/http_gateway.h"
+#include "gateway/service/exchange_service.h"
 #include "mappings/engine/mapping_set.h"
 
 namespace govsync::cli {
@@ -42,7 +47,10 @@ int serve(const std::vector<std::string>& argv) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
   const Config config = loadConfig(args);
+  const auto httpOptions = gateway::HttpOptions::fromConfig(config);
   auto store = openConfiguredStore(config);
+  const auto masterKey =
+      gateway::MasterKey::load(config.getString("auth.master_key"), config.getString("data_dir"), true);
   mapping::MappingSet mappings(config.getString("mappings.dir"), config.getString("mappings.codes_dir"),
                                hmacSalt(config, true));
   std::cout << "govsync serving\n"
@@ -66,6 +74,19 @@ int serve(const std::vector<std::string>& argv) {
     std::cout << "  connector " << c.name << " (" << c.type << " → " << c.mapping << "): " << c.source << " ["
               << c.state << "]\n";
   engine.start();
+
+  // The gateway: after the engine, so pushes and pulls meet a running system.
+  gateway::ExchangeService service(*store, mappings, &engine, masterKey);
+  gateway::Authenticator authenticator(*store, masterKey, httpOptions.signatureWindowSeconds);
+  gateway::HttpGateway http(service, authenticator, httpOptions);
+  try {
+    http.start();
+  } catch (...) {
+    engine.stop();
+    throw;
+  }
+  std::cout << "  http:          listening on " << http.url() << (httpOptions.requireClientCert ? " (mutual TLS)" : "")
+            << " (" << httpOptions.threads << " threads, body cap " << httpOptions.maxBodyBytes << " bytes)\n";
   std::cout << "Press Ctrl-C to stop." << std::endl;
 
   int sig = 0;
@@ -78,8 +99,9 @@ int serve(const std::vector<std::string>& argv) {
       std::cout.flush();
     }
   }
-  std::cout << "govsync: stopping on " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << "; letting batches in flight finish"
-            << std::endl;
+  std::cout << "govsync: stopping on " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
+            << "; letting requests and batches in flight finish" << std::endl;
+  http.stop();
   engine.stop();
   std::cout << "govsync: stopped" << std::endl;
   return 0;

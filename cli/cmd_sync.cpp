@@ -7,6 +7,7 @@
 #include "connectors/sync/sync_engine.h"
 #include "core/util/error.h"
 #include "core/util/time.h"
+#include "gateway/service/dead_letter_replay.h"
 
 namespace govsync::cli {
 
@@ -163,59 +164,29 @@ int deadLettersReplay(const std::vector<std::string>& argv) {
   mapping::MappingSet mappings(config.getString("mappings.dir"), config.getString("mappings.codes_dir"),
                                hmacSalt(config, true));
   mappings.loadAll();
-  store::DeadLetterQuery q;
-  q.source = args.getOr("connector", "");
-  q.resolved = false;
-  q.limit = 1000000;
-  // Group the open dead letters by (source, mapping): each group replays as
-  // one batch through the current version of its mapping.
-  std::map<std::pair<std::string, std::string>, std::vector<store::DeadLetter>> groups;
-  for (auto& d : store->listDeadLetters(q)) groups[{d.source, d.platform}].push_back(std::move(d));
-  size_t resolved = 0, still = 0, notReplayable = 0;
-  for (auto& [key, letters] : groups) {
-    auto compiled = mappings.get(key.second);
-    if (!compiled) {
-      std::cout << key.first << " → " << key.second << ": mapping not loaded; " << letters.size() << " left open\n";
-      notReplayable += letters.size();
-      continue;
-    }
-    RowBatch rows;
-    std::vector<int64_t> ids;
-    for (const auto& d : letters) {
-      if (d.cells.empty() && d.rawFormat == "json") {
-        // A row that failed to parse: try its raw text again.
-        RowBatch one;
-        if (readJsonRows(d.raw, one).empty() && one.size() == 1) {
-          connectors::decodeRowCells(connectors::encodeRowCells(one, 0), rows, 0);
-          ids.push_back(d.id);
-          continue;
-        }
-      }
-      if (d.cells.empty() || !connectors::decodeRowCells(d.cells, rows, 0)) {
-        ++notReplayable;
-        continue;
-      }
-      ids.push_back(d.id);
-    }
-    connectors::Ingestor ingestor(*store, compiled, key.first);
-    connectors::IngestRequest req;
-    req.rows = &rows;
-    req.replayIds = ids;
-    std::vector<connectors::RowResult> results;
-    const auto s = ingestor.ingest(req, &results);
-    for (const auto& r : results) {
-      if (r.kind == connectors::RowResult::Kind::Record) {
-        ++resolved;
-      } else {
-        ++still;
-        std::cout << "  #" << r.deadLetterId << " still fails [" << r.stage << "] " << r.field << ": " << r.error
-                  << "\n";
-      }
-    }
-    std::cout << key.first << " → " << compiled->versionTag() << ": " << s.records << " replayed into records, "
-              << s.deadLetters << " still failing\n";
+  gateway::ReplayOptions options;
+  options.source = args.getOr("connector", "");
+  // The same replay as POST /v1/deadletters/replay (gateway/service).
+  const auto report = gateway::replayDeadLetters(*store, mappings, options);
+  for (const auto& f : report.failures)
+    std::cout << "  #" << f.deadLetterId << " still fails [" << f.stage << "] " << f.field << ": " << f.error << "\n";
+  for (const auto& g : report.groups) {
+    if (g.mapping.empty())
+      std::cout << g.source << " → " << g.platform << ": mapping not loaded; " << g.deadLetters << " left open\n";
+    else
+      std::cout << g.source << " → " << g.mapping << ": " << g.records << " replayed into records, " << g.stillFailing
+                << " still failing"
+                << (g.notReplayable ? ", " + std::to_string(g.notReplayable) + " not replayable" : "") << "\n";
   }
-  std::cout << resolved << " resolved, " << still << " still failing, " << notReplayable
+  store::AuditEntry audit;
+  audit.actor = "cli";
+  audit.action = "admin.deadletters.replay";
+  audit.target = options.source.empty() ? "deadletters" : options.source;
+  audit.detail = "{\"resolved\":" + std::to_string(report.resolved) +
+                 ",\"still_failing\":" + std::to_string(report.stillFailing) +
+                 ",\"not_replayable\":" + std::to_string(report.notReplayable) + "}";
+  store->appendAudit(audit);
+  std::cout << report.resolved << " resolved, " << report.stillFailing << " still failing, " << report.notReplayable
             << " not replayable (rows that could not be read at all)\n";
   return 0;
 }

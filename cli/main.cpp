@@ -17,6 +17,7 @@ std::vector<Command> allCommands() {
   govsync::cli::addStoreCommands(commands);
   govsync::cli::addMappingCommands(commands);
   govsync::cli::addSyncCommands(commands);
+  govsync::cli::addClientCommands(commands);
   govsync::cli::addConfigCommands(commands);
   return commands;
 }

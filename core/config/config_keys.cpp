@@ -46,10 +46,50 @@ const KeySpec& configSpec() {
                                   secret("password", "Password; use ${ENV_VAR} to take it from the environment."),
                               }),
                   }),
-          section("http", "The HTTP gateway.",
+          section(
+              "http", "The HTTP gateway.",
+              {
+                  str("listen", "127.0.0.1", "Address to listen on (loopback until configured otherwise)."),
+                  integer("port", 8080, 0, 65535, "TCP port; 0 picks a free one."),
+                  section("tls", "HTTPS (TLS 1.2 or later only). Off unless cert_file is set.",
+                          {
+                              str("cert_file", "", "Server certificate chain (PEM); setting it turns HTTPS on."),
+                              str("key_file", "", "The certificate's private key (PEM)."),
+                              str("ca_file", "",
+                                  "CA certificates (PEM) that client certificates must chain to; with it, a client "
+                                  "certificate, when sent, is verified."),
+                              boolean("require_client_cert", false,
+                                      "Refuse connections without a client certificate from ca_file (mutual TLS)."),
+                          }),
+                  integer("max_body_bytes", 16777216, 1024, 1073741824,
+                          "Largest request body; larger ones get 413 (before reading when Content-Length says so)."),
+                  integer("threads", 16, 1, 256, "Request threads (each connection in service holds one)."),
+                  integer("queue", 64, 1, 10000, "Accepted connections waiting for a thread; more are refused."),
+                  integer("timeout_seconds", 10, 1, 3600, "Socket receive/send timeout."),
+                  integer("request_timeout_seconds", 30, 1, 3600,
+                          "Whole-request deadline for headers and body (slow senders are cut off)."),
+                  integer("keep_alive_seconds", 5, 0, 3600, "Idle time a kept-alive connection waits for its next request."),
+                  integer("max_keep_alive_requests", 1000, 0, 1000000,
+                          "Requests per connection before it is closed (0 = no limit)."),
+                  integer("max_waiting_pulls", 8, 0, 256,
+                          "Long-polls waiting at once; beyond it a pull answers at once (each wait holds a thread)."),
+                  section("rate_limit", "Per-client request rates.",
+                          {
+                              integer("per_second", 100, 0, 1000000,
+                                      "Requests per second per client (token bucket; 0 = no limit)."),
+                              integer("burst", 200, 1, 1000000, "Requests a client may make at once."),
+                              integer("auth_failures_per_minute", 30, 0, 1000000,
+                                      "Failed authentications per remote address per minute before 429 (0 = no "
+                                      "limit)."),
+                          }),
+              }),
+          section("auth", "API client authentication.",
                   {
-                      str("listen", "127.0.0.1", "Address to listen on (loopback until configured otherwise)."),
-                      integer("port", 8080, 0, 65535, "TCP port; 0 picks a free one."),
+                      secret("master_key",
+                             "Key (32 bytes, base64 or 64 hex digits) that encrypts the clients' signing keys in the "
+                             "store; use ${ENV_VAR}. Default: <data_dir>/master_key, made at first start (0600)."),
+                      integer("signature_window_seconds", 300, 10, 3600,
+                              "Signed requests: largest difference between X-Gov-Timestamp and the server clock."),
                   }),
           section("thrift", "The Thrift gateway.",
                   {

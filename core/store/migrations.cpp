@@ -126,6 +126,26 @@ CREATE TABLE reconciliations (
   PRIMARY KEY (connector, day)
 );
 )SQL"},
+      {4, "gateway: signing keys encrypted at rest, request nonces, idempotent answers", R"SQL(
+ALTER TABLE api_clients ADD COLUMN signing_key_enc {BLOB};
+CREATE TABLE nonces (
+  key_id TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  expires_at {BIGINT} NOT NULL,
+  UNIQUE (key_id, nonce)
+);
+CREATE INDEX nonces_by_expiry ON nonces (expires_at);
+CREATE TABLE idempotency_keys (
+  key_id TEXT NOT NULL,
+  idem_key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status {BIGINT} NOT NULL,
+  response TEXT NOT NULL,
+  created_at {BIGINT} NOT NULL,
+  PRIMARY KEY (key_id, idem_key)
+);
+CREATE INDEX idempotency_by_time ON idempotency_keys (created_at);
+)SQL"},
   };
   return all;
 }

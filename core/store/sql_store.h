@@ -63,6 +63,7 @@ class SqlStore final : public Store {
   std::optional<DeadLetter> getDeadLetter(int64_t id) override;
 
   AuditEntry appendAudit(const AuditEntry& entry) override;
+  std::vector<AuditEntry> appendAuditBatch(const std::vector<AuditEntry>& entries) override;
   std::vector<AuditEntry> listAudit(int64_t afterSeq, size_t limit) override;
   AuditVerification verifyAudit() override;
 
@@ -70,6 +71,11 @@ class SqlStore final : public Store {
   std::optional<ApiClient> findClient(const std::string& keyId) override;
   std::vector<ApiClient> listClients() override;
   bool revokeClient(const std::string& keyIdOrName) override;
+
+  bool recordNonce(const std::string& keyId, const std::string& nonce, int64_t expiresAt) override;
+  std::optional<IdempotentAnswer> findIdempotent(const std::string& keyId, const std::string& key) override;
+  IdempotentAnswer saveIdempotent(const std::string& keyId, const std::string& key, const IdempotentAnswer& answer,
+                                  int64_t purgeBefore) override;
 
  private:
   struct PreparedRecord;

@@ -284,22 +284,34 @@ AuditEntry auditFromRow(const SqlResult& rows, size_t r) {
 constexpr const char* kAuditColumns = "SELECT seq, at, actor, action, target, detail, prev_hash, hash FROM audit_log";
 }  // namespace
 
-AuditEntry SqlStore::appendAudit(const AuditEntry& input) {
+AuditEntry SqlStore::appendAudit(const AuditEntry& input) { return appendAuditBatch({input}).front(); }
+
+std::vector<AuditEntry> SqlStore::appendAuditBatch(const std::vector<AuditEntry>& inputs) {
+  if (inputs.empty()) return {};
   auto conn = pool_.acquire();
   return inTransaction(*conn, true, [&] {
     auto head = conn->query("SELECT seq, hash FROM audit_head WHERE id = 1" + dialect_.forUpdate);
-    AuditEntry e = input;
-    e.seq = head.integer(0, 0) + 1;
-    e.prevHash = head.text(0, 1);
-    if (!e.at) e.at = nowMillis();
-    if (e.detail.empty()) e.detail = "{}";
-    e.hash = auditHash(e);
-    conn->query(
-        "INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, "
-        "?, ?)",
-        {e.seq, e.at, e.actor, e.action, e.target, e.detail, e.prevHash, e.hash});
-    conn->query("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", {e.seq, e.hash});
-    return e;
+    std::vector<AuditEntry> out;
+    out.reserve(inputs.size());
+    int64_t seq = head.integer(0, 0);
+    std::string prev = head.text(0, 1);
+    const int64_t now = nowMillis();
+    for (const auto& input : inputs) {
+      AuditEntry e = input;
+      e.seq = ++seq;
+      e.prevHash = prev;
+      if (!e.at) e.at = now;
+      if (e.detail.empty()) e.detail = "{}";
+      e.hash = auditHash(e);
+      conn->query(
+          "INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, "
+          "?, ?)",
+          {e.seq, e.at, e.actor, e.action, e.target, e.detail, e.prevHash, e.hash});
+      prev = e.hash;
+      out.push_back(std::move(e));
+    }
+    conn->query("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", {seq, prev});
+    return out;
   });
 }
 
@@ -380,20 +392,23 @@ ApiClient clientFromRow(const SqlResult& rows, size_t r) {
   c.secretHash = rows.text(r, 5);
   c.createdAt = rows.integer(r, 6);
   c.revokedAt = rows.isNull(r, 7) ? 0 : rows.integer(r, 7);
+  c.signingKeyEnc = rows.text(r, 8);
   return c;
 }
 constexpr const char* kClientColumns =
-    "SELECT key_id, name, department, scopes, secret_salt, secret_hash, created_at, revoked_at FROM api_clients";
+    "SELECT key_id, name, department, scopes, secret_salt, secret_hash, created_at, revoked_at, signing_key_enc FROM "
+    "api_clients";
 }  // namespace
 
 void SqlStore::addClient(const ApiClient& c) {
   auto conn = pool_.acquire();
   try {
     conn->query(
-        "INSERT INTO api_clients (key_id, name, department, scopes, secret_salt, secret_hash, created_at) VALUES "
-        "(?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO api_clients (key_id, name, department, scopes, secret_salt, secret_hash, created_at, "
+        "signing_key_enc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         {c.keyId, c.name, c.department, joinScopes(c.scopes), c.secretSalt, c.secretHash,
-         c.createdAt ? c.createdAt : nowMillis()});
+         c.createdAt ? c.createdAt : nowMillis(),
+         c.signingKeyEnc.empty() ? SqlValue{} : SqlValue{Blob{c.signingKeyEnc}}});
   } catch (const Error& e) {
     if (e.code() == ErrorCode::Conflict) throw Error::conflict("a client named '" + c.name + "' already exists");
     throw;
@@ -422,6 +437,47 @@ bool SqlStore::revokeClient(const std::string& keyIdOrName) {
                   "RETURNING key_id",
                   {nowMillis(), keyIdOrName, keyIdOrName})
               .empty();
+}
+
+// ------------------------------------------- nonces and idempotent answers
+
+bool SqlStore::recordNonce(const std::string& keyId, const std::string& nonce, int64_t expiresAt) {
+  auto conn = pool_.acquire();
+  return inTransaction(*conn, true, [&] {
+    conn->query("DELETE FROM nonces WHERE expires_at < ?", {nowMillis()});
+    return !conn
+                ->query(
+                    "INSERT INTO nonces (key_id, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT (key_id, nonce) DO "
+                    "NOTHING RETURNING key_id",
+                    {keyId, nonce, expiresAt})
+                .empty();
+  });
+}
+
+namespace {
+constexpr const char* kIdempotentColumns =
+    "SELECT request_hash, status, response, created_at FROM idempotency_keys WHERE key_id = ? AND idem_key = ?";
+}
+
+std::optional<IdempotentAnswer> SqlStore::findIdempotent(const std::string& keyId, const std::string& key) {
+  auto conn = pool_.acquire();
+  auto rows = conn->query(kIdempotentColumns, {keyId, key});
+  if (rows.empty()) return std::nullopt;
+  return IdempotentAnswer{rows.text(0, 0), rows.integer(0, 1), rows.text(0, 2), rows.integer(0, 3)};
+}
+
+IdempotentAnswer SqlStore::saveIdempotent(const std::string& keyId, const std::string& key,
+                                          const IdempotentAnswer& answer, int64_t purgeBefore) {
+  auto conn = pool_.acquire();
+  return inTransaction(*conn, true, [&] {
+    conn->query("DELETE FROM idempotency_keys WHERE created_at < ?", {purgeBefore});
+    conn->query(
+        "INSERT INTO idempotency_keys (key_id, idem_key, request_hash, status, response, created_at) VALUES (?, ?, ?, "
+        "?, ?, ?) ON CONFLICT (key_id, idem_key) DO NOTHING",
+        {keyId, key, answer.requestHash, answer.status, answer.body, answer.createdAt ? answer.createdAt : nowMillis()});
+    auto rows = conn->query(kIdempotentColumns, {keyId, key});
+    return IdempotentAnswer{rows.text(0, 0), rows.integer(0, 1), rows.text(0, 2), rows.integer(0, 3)};
+  });
 }
 
 }  // namespace govsync::store

@@ -146,8 +146,19 @@ struct ApiClient {
   std::vector<std::string> scopes;
   std::string secretSalt;
   std::string secretHash;
+  /// The secret, encrypted with the gateway's master key (which is not in the
+  /// database), so the gateway can recompute request signatures; "" if none.
+  std::string signingKeyEnc;
   int64_t createdAt = 0;
   int64_t revokedAt = 0;  ///< 0 = active
+};
+
+/// The first answer given to a request with an idempotency key.
+struct IdempotentAnswer {
+  std::string requestHash;  ///< what was asked (a second request must ask the same)
+  int64_t status = 0;
+  std::string body;
+  int64_t createdAt = 0;
 };
 
 struct DeadLetterQuery {
@@ -238,6 +249,8 @@ class Store {
 
   // --- audit ---
   virtual AuditEntry appendAudit(const AuditEntry& entry) = 0;
+  /// Appends several entries, in order, in one transaction.
+  virtual std::vector<AuditEntry> appendAuditBatch(const std::vector<AuditEntry>& entries) = 0;
   virtual std::vector<AuditEntry> listAudit(int64_t afterSeq, size_t limit) = 0;
   virtual AuditVerification verifyAudit() = 0;
 
@@ -247,6 +260,18 @@ class Store {
   virtual std::vector<ApiClient> listClients() = 0;
   /// Revokes by key id or name; false if no such active client.
   virtual bool revokeClient(const std::string& keyIdOrName) = 0;
+
+  // --- request replay protection and idempotency ---
+  /// Records a signed request's nonce until `expiresAt` (ms); false when the
+  /// same key already used it and it has not expired (a replay). Expired
+  /// nonces are purged.
+  virtual bool recordNonce(const std::string& keyId, const std::string& nonce, int64_t expiresAt) = 0;
+  virtual std::optional<IdempotentAnswer> findIdempotent(const std::string& keyId, const std::string& key) = 0;
+  /// Saves the answer unless one is already kept for (keyId, key); returns
+  /// the answer that stands. Answers created before `purgeBefore` (ms) are
+  /// deleted.
+  virtual IdempotentAnswer saveIdempotent(const std::string& keyId, const std::string& key,
+                                          const IdempotentAnswer& answer, int64_t purgeBefore) = 0;
 
   FeedNotifier& notifier() { return notifier_; }
 

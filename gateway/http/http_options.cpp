@@ -1,0 +1,37 @@
+#include "gateway/http/http_options.h"
+
+#include "core/util/error.h"
+
+namespace govsync::gateway {
+
+HttpOptions HttpOptions::fromConfig(const Config& c) {
+  HttpOptions o;
+  o.listen = c.getString("http.listen");
+  o.port = static_cast<int>(c.getInt("http.port"));
+  o.tlsCertFile = c.getString("http.tls.cert_file");
+  o.tlsKeyFile = c.getString("http.tls.key_file");
+  o.tlsCaFile = c.getString("http.tls.ca_file");
+  o.requireClientCert = c.getBool("http.tls.require_client_cert");
+  o.maxBodyBytes = c.getInt("http.max_body_bytes");
+  o.threads = static_cast<int>(c.getInt("http.threads"));
+  o.queue = static_cast<int>(c.getInt("http.queue"));
+  o.timeoutSeconds = c.getInt("http.timeout_seconds");
+  o.requestTimeoutSeconds = c.getInt("http.request_timeout_seconds");
+  o.keepAliveSeconds = c.getInt("http.keep_alive_seconds");
+  o.maxKeepAliveRequests = static_cast<int>(c.getInt("http.max_keep_alive_requests"));
+  o.maxWaitingPulls = static_cast<int>(c.getInt("http.max_waiting_pulls"));
+  o.ratePerSecond = static_cast<double>(c.getInt("http.rate_limit.per_second"));
+  o.rateBurst = static_cast<double>(c.getInt("http.rate_limit.burst"));
+  o.authFailuresPerMinute = static_cast<double>(c.getInt("http.rate_limit.auth_failures_per_minute"));
+  o.signatureWindowSeconds = c.getInt("auth.signature_window_seconds");
+  if (o.tls() && o.tlsKeyFile.empty())
+    throw Error::config(c.whereIs("http.tls.cert_file") + ": http.tls.key_file is required with http.tls.cert_file");
+  if (o.requireClientCert && o.tlsCaFile.empty())
+    throw Error::config(c.whereIs("http.tls.require_client_cert") +
+                        ": http.tls.require_client_cert needs http.tls.ca_file (the CA client certificates chain to)");
+  if (!o.tls() && (o.requireClientCert || !o.tlsCaFile.empty()))
+    throw Error::config(c.whereIs("http.tls.ca_file") + ": client certificates need HTTPS (http.tls.cert_file)");
+  return o;
+}
+
+}  // namespace govsync::gateway

@@ -1,0 +1,34 @@
+// Settings of the HTTP front (configuration section `http`, plus
+// `auth.signature_window_seconds`).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/config/config.h"
+
+namespace govsync::gateway {
+
+struct HttpOptions {
+  std::string listen = "127.0.0.1";
+  int port = 8080;  ///< 0 = any free port
+  std::string tlsCertFile, tlsKeyFile, tlsCaFile;
+  bool requireClientCert = false;
+  int64_t maxBodyBytes = 16 * 1024 * 1024;
+  int threads = 16;
+  int queue = 64;
+  int64_t timeoutSeconds = 10;
+  int64_t requestTimeoutSeconds = 30;
+  int64_t keepAliveSeconds = 5;
+  int maxKeepAliveRequests = 1000;
+  int maxWaitingPulls = 8;
+  double ratePerSecond = 100;
+  double rateBurst = 200;
+  double authFailuresPerMinute = 30;
+  int64_t signatureWindowSeconds = 300;
+
+  bool tls() const { return !tlsCertFile.empty(); }
+  static HttpOptions fromConfig(const Config& config);
+};
+
+}  // namespace govsync::gateway

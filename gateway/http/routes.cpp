@@ -1,0 +1,750 @@
+// The route table and its handlers: each handler reads the HTTP request into
+// a service call and writes the result as JSON. No business logic here.
+#include <charconv>
+
+#include <Poco/JSON/Parser.h>
+
+#include "core/record/record_json.h"
+#include "core/store/feed_cursor.h"
+#include "core/util/error.h"
+#include "core/util/json_writer.h"
+#include "core/util/time.h"
+#include "gateway/http/gateway_impl.h"
+#include "gateway/http/status_table.h"
+
+namespace govsync::gateway {
+
+namespace {
+
+using Access = Route::Access;
+
+// ------------------------------------------------------------ reading input
+
+int64_t intQuery(const HttpCall& call, const std::string& name, int64_t fallback, int64_t min, int64_t max) {
+  auto v = call.queryValue(name);
+  if (!v || v->empty()) return fallback;
+  int64_t n = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec == std::errc::result_out_of_range) return n < 0 ? min : max;  // absurd sizes are clamped, not refused
+  if (ec != std::errc() || p != v->data() + v->size() || n < min)
+    throw Error::invalid("query parameter '" + name + "' must be an integer of at least " + std::to_string(min) +
+                         ", not '" + v->substr(0, 40) + "'");
+  return std::min(n, max);
+}
+
+std::string strQuery(const HttpCall& call, const std::string& name) { return call.queryValue(name).value_or(""); }
+
+std::optional<bool> boolQuery(const HttpCall& call, const std::string& name) {
+  auto v = call.queryValue(name);
+  if (!v || v->empty()) return std::nullopt;
+  if (*v == "true" || *v == "1") return true;
+  if (*v == "false" || *v == "0") return false;
+  throw Error::invalid("query parameter '" + name + "' must be true or false");
+}
+
+// The body as one JSON object; wrong types are reported per field.
+class JsonBody {
+ public:
+  explicit JsonBody(const std::string& text, bool required = true) {
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+      if (required) throw Error::invalid("the request needs a JSON object body");
+      obj_ = new Poco::JSON::Object;
+      return;
+    }
+    Poco::JSON::Parser parser;
+    parser.setDepth(32);
+    Poco::Dynamic::Var v;
+    try {
+      v = parser.parse(text);
+    } catch (const Poco::Exception& e) {
+      throw Error::invalid("the body is not valid JSON: " + e.message());
+    }
+    if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw Error::invalid("the body must be a JSON object");
+    obj_ = v.extract<Poco::JSON::Object::Ptr>();
+  }
+
+  std::string string(const std::string& key, bool required) {
+    if (!obj_->has(key) || obj_->isNull(key)) {
+      if (required) issues_.push_back({key, "required"});
+      return {};
+    }
+    auto v = obj_->get(key);
+    if (!v.isString()) {
+      issues_.push_back({key, "must be a string"});
+      return {};
+    }
+    return v.extract<std::string>();
+  }
+
+  std::vector<std::string> strings(const std::string& key, bool required) {
+    std::vector<std::string> out;
+    if (!obj_->has(key) || obj_->isNull(key)) {
+      if (required) issues_.push_back({key, "required"});
+      return out;
+    }
+    if (!obj_->isArray(key)) {
+      issues_.push_back({key, "must be an array of strings"});
+      return out;
+    }
+    auto a = obj_->getArray(key);
+    for (unsigned i = 0; i < a->size(); ++i) {
+      auto v = a->get(i);
+      if (!v.isString()) {
+        issues_.push_back({key + "[" + std::to_string(i) + "]", "must be a string"});
+        continue;
+      }
+      out.push_back(v.extract<std::string>());
+    }
+    return out;
+  }
+
+  std::vector<int64_t> integers(const std::string& key) {
+    std::vector<int64_t> out;
+    if (!obj_->has(key) || obj_->isNull(key)) return out;
+    if (!obj_->isArray(key)) {
+      issues_.push_back({key, "must be an array of integers"});
+      return out;
+    }
+    auto a = obj_->getArray(key);
+    for (unsigned i = 0; i < a->size(); ++i) {
+      auto v = a->get(i);
+      if (!v.isInteger()) {
+        issues_.push_back({key + "[" + std::to_string(i) + "]", "must be an integer"});
+        continue;
+      }
+      out.push_back(v.convert<int64_t>());
+    }
+    return out;
+  }
+
+  // The JSON text of an array member (rows for a dry run).
+  std::string arrayText(const std::string& key) {
+    if (!obj_->has(key) || obj_->isNull(key)) return {};
+    if (!obj_->isArray(key)) {
+      issues_.push_back({key, "must be an array of objects"});
+      return {};
+    }
+    std::ostringstream out;
+    obj_->getArray(key)->stringify(out);
+    return out.str();
+  }
+
+  /// Refuses members the route does not know (no mass assignment).
+  void only(std::initializer_list<const char*> known) {
+    for (const auto& name : obj_->getNames()) {
+      bool ok = false;
+      for (const char* k : known) ok = ok || name == k;
+      if (!ok) issues_.push_back({name, "unknown member"});
+    }
+  }
+
+  void check() {
+    if (!issues_.empty()) throw Error::invalidFields("the request body has problems", std::move(issues_));
+  }
+
+ private:
+  Poco::JSON::Object::Ptr obj_;
+  std::vector<FieldIssue> issues_;
+};
+
+// The charset parameter of a Content-Type ("application/json; charset=GBK").
+std::string charsetOf(const std::string& contentType) {
+  std::string lower;
+  for (char c : contentType) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const size_t at = lower.find("charset=");
+  if (at == std::string::npos) return {};
+  std::string v = contentType.substr(at + 8);
+  v = v.substr(0, v.find(';'));
+  while (!v.empty() && (v.back() == ' ' || v.back() == '"')) v.pop_back();
+  while (!v.empty() && (v.front() == ' ' || v.front() == '"')) v.erase(0, 1);
+  return v;
+}
+
+std::string mediaTypeOf(const std::string& contentType) {
+  std::string t = contentType.substr(0, contentType.find(';'));
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return t;
+}
+
+// ------------------------------------------------------------ writing output
+
+void writeFilter(JsonWriter& w, const store::FeedFilter& f) {
+  w.beginObject();
+  if (f.kind) {
+    w.key("kind");
+    w.string(schema::kindName(*f.kind));
+  }
+  if (!f.sourceSystem.empty()) {
+    w.key("source");
+    w.string(f.sourceSystem);
+  }
+  if (!f.regionPrefix.empty()) {
+    w.key("region");
+    w.string(f.regionPrefix);
+  }
+  w.endObject();
+}
+
+void time(JsonWriter& w, const char* key, int64_t ms) {
+  w.key(key);
+  if (ms)
+    w.string(formatRfc3339(ms));
+  else
+    w.null();
+}
+
+// The hot path: the records' served JSON forms are copied as they are.
+void sendPage(HttpCall& call, const PullResult& r, std::string_view prefix) {
+  size_t size = prefix.size() + 32 + r.next.size();
+  for (const auto& e : r.page.entries) size += r.served(e).size() + 1;
+  std::string out;
+  out.reserve(size);
+  out.append(prefix).append("\"records\":[");
+  bool first = true;
+  for (const auto& e : r.page.entries) {
+    if (!first) out += ',';
+    first = false;
+    out.append(r.served(e));
+  }
+  out.append("],\"next\":\"").append(r.next).append("\"}");
+  call.sendJson(200, out);
+}
+
+void writeMappingStatus(JsonWriter& w, const mapping::MappingStatus& s, bool close = true) {
+  w.beginObject();
+  w.key("name");
+  w.string(s.name);
+  w.key("version");
+  w.string(s.version);
+  w.key("kind");
+  w.string(s.kind);
+  w.key("label");
+  w.string(s.label);
+  w.key("file");
+  w.string(s.file);
+  w.key("error");
+  if (s.error.empty())
+    w.null();
+  else
+    w.string(s.error);
+  time(w, "loaded_at", s.loadedAt);
+  if (close) w.endObject();
+}
+
+void writeClient(JsonWriter& w, const ClientView& c, bool close = true) {
+  w.beginObject();
+  w.key("key_id");
+  w.string(c.keyId);
+  w.key("name");
+  w.string(c.name);
+  w.key("department");
+  w.string(c.department);
+  w.key("scopes");
+  w.beginArray();
+  for (const auto& s : c.scopes) w.string(s);
+  w.endArray();
+  time(w, "created_at", c.createdAt);
+  time(w, "revoked_at", c.revokedAt);
+  if (close) w.endObject();
+}
+
+// ------------------------------------------------------------------ handlers
+
+struct Handlers {
+  HttpGateway::Impl& g;
+  ExchangeService& s() { return g.service; }
+
+  // A long-poll holds a thread: at most max_waiting_pulls wait at once; the
+  // others are answered at once (the client simply polls again).
+  struct WaitSlot {
+    HttpGateway::Impl& g;
+    bool held = false;
+    WaitSlot(HttpGateway::Impl& gateway, int64_t& wait, HttpCall& call) : g(gateway) {
+      if (wait <= 0) return;
+      if (g.waitingPulls.fetch_add(1) < g.options.maxWaitingPulls) {
+        held = true;
+        return;
+      }
+      g.waitingPulls.fetch_sub(1);
+      ++g.shortenedWaits;
+      wait = 0;
+      call.response.set("X-Gov-Wait", "0");
+    }
+    ~WaitSlot() {
+      if (held) g.waitingPulls.fetch_sub(1);
+    }
+  };
+
+  void push(HttpCall& call) {
+    const std::string contentType = call.header("Content-Type");
+    const std::string media = mediaTypeOf(contentType);
+    if (!media.empty() && media != "application/json" && media != "application/x-ndjson" &&
+        media != "application/ndjson" && media != "application/jsonl" && media != "text/plain")
+      throw Error::invalid("push takes application/json (an array of objects) or application/x-ndjson, not '" +
+                           media.substr(0, 60) + "'");
+    PushRowsRequest req;
+    req.platform = call.param(0);
+    req.body = call.body;
+    req.charset = charsetOf(contentType);
+    req.idempotencyKey = call.header("Idempotency-Key");
+    const auto result = s().pushRows(call.who(), req);
+    if (result.replayed) call.response.set("Idempotent-Replayed", "true");
+    call.sendJson(200, pushRowsResultToJson(result));
+  }
+
+  void pushRecords(HttpCall& call) {
+    const auto result = s().pushRecords(call.who(), recordsFromJson(call.body));
+    std::string out;
+    JsonWriter w(out);
+    w.beginObject();
+    w.key("results");
+    w.beginArray();
+    for (const auto& o : result.outcomes) {
+      w.beginObject();
+      w.key("record_id");
+      w.string(o.recordId);
+      w.key("version");
+      w.integer(o.version);
+      w.key("changed");
+      w.boolean(o.changed);
+      w.endObject();
+    }
+    w.endArray();
+    w.key("cursor");
+    w.string(store::encodeCursor(result.headPosition));
+    w.endObject();
+    call.sendJson(200, out);
+  }
+
+  void pull(HttpCall& call) {
+    PullRequest req;
+    req.after = strQuery(call, "after");
+    req.limit = static_cast<size_t>(intQuery(call, "limit", 0, 1, 1000000));
+    req.kind = strQuery(call, "kind");
+    req.source = strQuery(call, "source");
+    req.region = strQuery(call, "region");
+    req.waitSeconds = intQuery(call, "wait", 0, 0, 3600);
+    WaitSlot slot(g, req.waitSeconds, call);
+    sendPage(call, s().pull(call.who(), req), "{");
+  }
+
+  void getRecord(HttpCall& call) { call.sendJson(200, s().getRecord(call.who(), call.param(0)).json); }
+
+  void subscriptionGet(HttpCall& call) {
+    SubscriptionRequest req;
+    req.name = call.param(0);
+    req.limit = static_cast<size_t>(intQuery(call, "limit", 0, 1, 1000000));
+    req.kind = strQuery(call, "kind");
+    req.source = strQuery(call, "source");
+    req.region = strQuery(call, "region");
+    req.waitSeconds = intQuery(call, "wait", 0, 0, 3600);
+    WaitSlot slot(g, req.waitSeconds, call);
+    const auto page = s().subscriptionGet(call.who(), req);
+    std::string prefix = "{\"name\":";
+    appendJsonString(prefix, req.name);
+    prefix += ',';
+    sendPage(call, page, prefix);
+  }
+
+  void subscriptionAck(HttpCall& call) {
+    JsonBody body(call.body);
+    body.only({"cursor"});
+    const auto cursor = body.string("cursor", true);
+    body.check();
+    const auto state = s().subscriptionAck(call.who(), call.param(0), cursor);
+    std::string out;
+    JsonWriter w(out);
+    w.beginObject();
+    w.key("name");
+    w.string(state.name);
+    w.key("cursor");
+    w.string(state.cursor);
+    w.key("filter");
+    writeFilter(w, state.filter);
+    w.endObject();
+    call.sendJson(200, out);
+  }
+
+  void connectors(HttpCall& call) {
+    const auto list = s().listConnectors(call.who());
+    std::string out;
+    JsonWriter w(out);
+    w.beginObject();
+    w.key("connectors");
+    w.beginArray();
+    for (const auto& c : list) {
+      w.beginObject();
+      for (auto [k, v] : {std::pair{"name", &c.name},
+                          {"type", &c.type},
+                          {"mapping", &c.mapping},
+                          {"source", &c.source},
+                          {"state", &c.state},
+                          {"last_error", &c.lastError},
+                          {"checkpoint", &c.checkpoint}}) {
+        w.key(k);
+        w.string(*v);
+      }
+      time(w, "last_run_at", c.lastRunAt);
+      time(w, "last_success_at", c.lastSuccessAt);
+      time(w, "caught_up_at", c.caughtUpAt);
+      time(w, "next_run_at", c.nextRunAt);
+      w.key("consecutive_failures");
+      w.integer(c.consecutiveFailures);
+      w.key("totals");
+      w.beginObject();
+      for (auto [k, v] : {std::pair{"rows", c.totals.rows},
+                          {"records", c.totals.records},
+                          {"changed", c.totals.changed},
+                          {"skipped", c.totals.skipped},
+                          {"dead_letters", c.totals.deadLetters},
+                          {"warnings", c.totals.warnings}}) {
+        w.key(k);
+        w.integer(static_cast<int64_t>(v));
+      }
+      w.endObject();
+      w.endObject();
+    }
+    w.endArray();
+    w.endObject();
+    call.sendJson(200, out);
+  }
+
+  void runConnector(HttpCall& call) {
+    s().runConnector(call.who(), call.param(0));
+    std::string out;
+    JsonWriter w(out);
+    w.beginObject();
+    w.key("name");
+    w.string(call.param(0));
+    w.key("triggered");
+    w.boolean(true);
+    w.endObject();
+    call.sendJson(202, out);
+  }
+
+  void mappings(HttpCall& call) {
+    const auto list = s().listMappings(call.who());
+    std::string out;
+    JsonWriter w(out);
+    w.beginObject();
+    w.key("mappings");
+    w.beginArray();
+    for (const auto& m : list) writeMappingStatus(w, m);
+    w.endArray();
+    w.endObject();
+    call.sendJson(200, out);
+  }
+
+  void mapping(HttpCall& call) {
+    const auto d = s().getMapping(call.who(), call.param(0));
+    std::string out;
+    JsonWriter w(out);
+    writeMappingStatus(w, d.status, false);
+    w.key("source");
+    w.string(d.source);
+    w.endObject();
+    call.sendJson(200, out);
+  }
+
+  void putMapping(HttpCall& call) {
+    // The YAML text itself, or {"source": "..."} as JSON.
+    std::string text = call.body;
+    if (mediaTypeOf(call.header("Content-Type")) == "application/json") {
+      JsonBody body(call.body);
+      body.only({"source"});
+      text = body.string("source", true);
+      body.check();
+    }
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw Error::invalid("no mapping text in the body");
+    const auto status = s().putMapping(call.who(), call.param(0), text);
+    std::string out;
+    JsonWriter w(out);
+    writeMappingStatus(w, status);
+    call.sendJson(200, out);
+  }
+
+  void testMapping(HttpCall& call) {
+    JsonBody body(call.body);
+    body.only({"mapping", "rows", "csv", "delimiter"});
+    MappingTestRequest req;
+    req.name = call.param(0);
+    req.mappingText = body.string("mapping", false);
+    req.rowsJson = body.arrayText("rows");
+    req.csv = body.string("csv", false);
+    const auto delimiter = body.string("delimiter", false);
+    body.check();
+    if (delimiter.size() > 1) throw Error::invalidFields("bad delimiter", {{"delimiter", "one character"}});
+    if (delimiter.size() == 1) req.delimiter = delimiter[0];
+    const auto r = s().testMapping(call.who(), req);
+    std::string out;
+    JsonWriter w(out);
+    w.beginObject();
+    w.key("mapping");
+    w.string(r.mapping);
+    w.key("rows");
+    w.integer(static_cast<int64_t>(r.rows));
+    w.key("records");
+    w.beginArray();
+    for (const auto& rec : r.records) w.raw(rec);
+    w.endArray();
+    w.key("results");
+    w.raw(rowResultsToJson(r.outcomes));
+    w.endObject();
+    call.sendJson(200, out);
+  }
+
+  void deadLetters(HttpCall& call) {
+    DeadLetterListRequest req;
+    req.source = strQuery(call, "source");
+    req.platform = strQuery(call, "platform");
+    req.resolved = boolQuery(call, "resolved");
+    req.afterId = intQuery(call, "after", 0, 0, INT64_MAX);
+    req.limit = static_cast<size_t>(intQuery(call, "limit", 100, 1, 1000000));
+    const auto list = s().listDeadLetters(call.who(), req);
+    std::string out;
+    JsonWriter w(out);
+    w.beginObject();
+    w.key("dead_letters");
+    w.beginArray();
+    for (const auto& d : list) {
+      w.beginObject();
+      w.key("id");
+      w.integer(d.id);
+      for (auto [k, v] : {std::pair{"source", &d.source},
+                          {"platform", &d.platform},
+                          {"stage", &d.stage},
+                          {"error", &d.error},
+                          {"field", &d.field},
+                          {"function", &d.function},
+                          {"mapping", &d.mapping},
+                          {"raw_format", &d.rawFormat}}) {
+        w.key(k);
+        w.string(*v);
+      }
+      if (call.who().pii()) {
+        w.key("value");
+        w.string(d.value);
+        w.key("raw");
+        w.string(d.raw);
+      }
+      time(w, "created_at", d.createdAt);
+      w.key("resolved");
+      w.boolean(d.resolved);
+      if (d.resolved) {
+        time(w, "resolved_at", d.resolvedAt);
+        w.key("resolved_record_id");
+        w.string(d.resolvedRecordId);
+      }
+      w.endObject();
+    }
+    w.endArray();
+    w.key("next");
+    w.integer(list.empty() ? req.afterId : list.back().id);
+    w.endObject();
+    call.sendJson(200, out);
+  }
+
+  void replay(HttpCall& call) {
+    JsonBody body(call.body, false);
+    body.only({"source", "ids"});
+    ReplayOptions o;
+    o.source = body.string("source", false);
+    o.ids = body.integers("ids");
+    body.check();
+    const auto r = s().replayDeadLetters(call.who(), o);
+    std::string out;
+    JsonWriter w(out);
+    w.beginObject();
+    w.key("resolved");
+    w.integer(static_cast<int64_t>(r.resolved));
+    w.key("still_failing");
+    w.integer(static_cast<int64_t>(r.stillFailing));
+    w.key("not_replayable");
+    w.integer(static_cast<int64_t>(r.notReplayable));
+    w.key("groups");
+    w.beginArray();
+    for (const auto& gr : r.groups) {
+      w.beginObject();
+      w.key("source");
+      w.string(gr.source);
+      w.key("platform");
+      w.string(gr.platform);
+      w.key("mapping");
+      w.string(gr.mapping);
+      for (auto [k, v] : {std::pair{"dead_letters", gr.deadLetters},
+                          {"records", gr.records},
+                          {"still_failing", gr.stillFailing},
+                          {"not_replayable", gr.notReplayable}}) {
+        w.key(k);
+        w.integer(static_cast<int64_t>(v));
+      }
+      w.endObject();
+    }
+    w.endArray();
+    w.key("failures");
+    w.beginArray();
+    for (const auto& f : r.failures) {
+      w.beginObject();
+      w.key("dead_letter_id");
+      w.integer(f.deadLetterId);
+      w.key("stage");
+      w.string(f.stage);
+      w.key("field");
+      w.string(f.field);
+      w.key("error");
+      w.string(f.error);
+      w.endObject();
+    }
+    w.endArray();
+    w.endObject();
+    call.sendJson(200, out);
+  }
+
+  void audit(HttpCall& call) {
+    const auto after = intQuery(call, "after", 0, 0, INT64_MAX);
+    const auto limit = static_cast<size_t>(intQuery(call, "limit", 100, 1, 1000000));
+    const auto verify = boolQuery(call, "verify").value_or(false);
+    std::optional<store::AuditVerification> verification;
+    if (verify) verification = s().verifyAudit(call.who());
+    const auto entries = s().listAudit(call.who(), after, limit);
+    std::string out;
+    JsonWriter w(out);
+    w.beginObject();
+    w.key("entries");
+    w.beginArray();
+    for (const auto& e : entries) {
+      w.beginObject();
+      w.key("seq");
+      w.integer(e.seq);
+      time(w, "at", e.at);
+      w.key("actor");
+      w.string(e.actor);
+      w.key("action");
+      w.string(e.action);
+      w.key("target");
+      w.string(e.target);
+      w.key("detail");
+      w.raw(e.detail.empty() ? "{}" : e.detail);
+      w.key("hash");
+      w.string(e.hash);
+      w.endObject();
+    }
+    w.endArray();
+    w.key("next");
+    w.integer(entries.empty() ? after : entries.back().seq);
+    if (verification) {
+      w.key("verification");
+      w.beginObject();
+      w.key("ok");
+      w.boolean(verification->ok);
+      w.key("entries");
+      w.integer(verification->entries);
+      if (!verification->ok) {
+        w.key("problem");
+        w.string(verification->problem);
+      }
+      w.endObject();
+    }
+    w.endObject();
+    call.sendJson(200, out);
+  }
+
+  void clients(HttpCall& call) {
+    const auto list = s().listClients(call.who());
+    std::string out;
+    JsonWriter w(out);
+    w.beginObject();
+    w.key("clients");
+    w.beginArray();
+    for (const auto& c : list) writeClient(w, c);
+    w.endArray();
+    w.endObject();
+    call.sendJson(200, out);
+  }
+
+  void createClient(HttpCall& call) {
+    JsonBody body(call.body);
+    body.only({"name", "department", "scopes"});
+    const auto name = body.string("name", true);
+    const auto department = body.string("department", true);
+    const auto scopes = body.strings("scopes", true);
+    body.check();
+    const auto c = s().createClient(call.who(), name, department, scopes);
+    std::string out;
+    JsonWriter w(out);
+    writeClient(w, c.client, false);
+    w.key("secret");
+    w.string(c.secret);
+    w.key("token");
+    w.string(c.token);
+    w.endObject();
+    call.sendJson(201, out);
+  }
+
+  void revokeClient(HttpCall& call) {
+    s().revokeClient(call.who(), call.param(0));
+    std::string out;
+    JsonWriter w(out);
+    w.beginObject();
+    w.key("revoked");
+    w.string(call.param(0));
+    w.endObject();
+    call.sendJson(200, out);
+  }
+
+  void healthz(HttpCall& call) { call.sendJson(200, "{\"status\":\"ok\"}"); }
+
+  void readyz(HttpCall& call) {
+    if (g.service.ready())
+      call.sendJson(200, "{\"status\":\"ready\"}");
+    else
+      call.sendJson(503, errorBody("unavailable", "the store does not answer"));
+  }
+
+  void metrics(HttpCall& call) {
+    call.send(200, "text/plain; version=0.0.4; charset=utf-8", g.metrics.render(s().stats(), g.figures()));
+  }
+
+  void openapi(HttpCall& call) { call.sendJson(200, openApiDocument()); }
+};
+
+}  // namespace
+
+std::vector<Route> makeRoutes(HttpGateway::Impl& g) {
+  auto h = std::make_shared<Handlers>(Handlers{g});
+  auto bind = [h](void (Handlers::*fn)(HttpCall&)) { return [h, fn](HttpCall& call) { ((*h).*fn)(call); }; };
+  const std::vector<std::string> feedQuery = {"after", "limit", "kind", "source", "region", "wait"};
+  const std::vector<std::string> subscriptionQuery = {"limit", "kind", "source", "region", "wait"};
+  return {
+      {"POST", "/v1/push/{platform}", Access::Client, {}, true, bind(&Handlers::push)},
+      {"POST", "/v1/records", Access::Client, {}, true, bind(&Handlers::pushRecords)},
+      {"GET", "/v1/records", Access::Client, feedQuery, false, bind(&Handlers::pull)},
+      {"GET", "/v1/records/{id}", Access::Client, {}, false, bind(&Handlers::getRecord)},
+      {"GET", "/v1/subscriptions/{name}", Access::Client, subscriptionQuery, false, bind(&Handlers::subscriptionGet)},
+      {"POST", "/v1/subscriptions/{name}/ack", Access::Client, {}, true, bind(&Handlers::subscriptionAck)},
+      {"GET", "/v1/connectors", Access::Client, {}, false, bind(&Handlers::connectors)},
+      {"POST", "/v1/connectors/{name}/run", Access::Client, {}, false, bind(&Handlers::runConnector)},
+      {"GET", "/v1/mappings", Access::Client, {}, false, bind(&Handlers::mappings)},
+      {"GET", "/v1/mappings/{name}", Access::Client, {}, false, bind(&Handlers::mapping)},
+      {"PUT", "/v1/mappings/{name}", Access::Client, {}, true, bind(&Handlers::putMapping)},
+      {"POST", "/v1/mappings/{name}/test", Access::Client, {}, true, bind(&Handlers::testMapping)},
+      {"GET",
+       "/v1/deadletters",
+       Access::Client,
+       {"source", "platform", "resolved", "after", "limit"},
+       false,
+       bind(&Handlers::deadLetters)},
+      {"POST", "/v1/deadletters/replay", Access::Client, {}, true, bind(&Handlers::replay)},
+      {"GET", "/v1/audit", Access::Client, {"after", "limit", "verify"}, false, bind(&Handlers::audit)},
+      {"GET", "/v1/clients", Access::Client, {}, false, bind(&Handlers::clients)},
+      {"POST", "/v1/clients", Access::Client, {}, true, bind(&Handlers::createClient)},
+      {"DELETE", "/v1/clients/{key_id}", Access::Client, {}, false, bind(&Handlers::revokeClient)},
+      {"GET", "/healthz", Access::Public, {}, false, bind(&Handlers::healthz)},
+      {"GET", "/readyz", Access::Public, {}, false, bind(&Handlers::readyz)},
+      {"GET", "/metrics", Access::Public, {}, false, bind(&Handlers::metrics)},
+      {"GET", "/v1/openapi.json", Access::Public, {}, false, bind(&Handlers::openapi)},
+  };
+}
+
+}  // namespace govsync::gateway

@@ -1,0 +1,902 @@
+#include "gateway/service/exchange_service.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include <Poco/JSON/Parser.h>
+
+#include "core/record/record_json.h"
+#include "core/record/record_rules.h"
+#include "core/rows/row_readers.h"
+#include "core/store/feed_cursor.h"
+#include "core/store/sql_store.h"
+#include "core/util/crypto.h"
+#include "core/util/error.h"
+#include "core/util/json_writer.h"
+#include "core/util/time.h"
+#include "mappings/engine/domain/charset.h"
+
+namespace govsync::gateway {
+
+using connectors::RowResult;
+using schema::RecordKind;
+
+namespace {
+
+constexpr size_t kJsonDepth = 32;
+
+std::string notFoundPlatform(const std::string& platform) { return "no platform named '" + platform + "'"; }
+
+// A byte offset for messages about invalid UTF-8.
+size_t firstInvalidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size() || !isValidUtf8(s.substr(i, n))) return i;
+    i += n;
+  }
+  return s.size();
+}
+
+bool validName(const std::string& s, size_t max) {
+  if (s.empty() || s.size() > max) return false;
+  for (unsigned char c : s)
+    if (!(std::isalnum(c) || c == '_' || c == '-' || c == '.')) return false;
+  return true;
+}
+
+void writeRowResult(JsonWriter& w, const RowResult& r) {
+  w.beginObject();
+  w.key("row");
+  w.integer(r.rowNumber);
+  w.key("outcome");
+  switch (r.kind) {
+    case RowResult::Kind::Record:
+      w.string("record");
+      w.key("record_id");
+      w.string(r.recordId);
+      w.key("version");
+      w.integer(r.version);
+      w.key("changed");
+      w.boolean(r.changed);
+      break;
+    case RowResult::Kind::Skipped: w.string("skipped"); break;
+    case RowResult::Kind::DeadLetter:
+      w.string("dead_letter");
+      if (r.deadLetterId) {
+        w.key("dead_letter_id");
+        w.integer(r.deadLetterId);
+      }
+      w.key("stage");
+      w.string(r.stage);
+      for (auto [k, v] : {std::pair{"field", &r.field}, {"function", &r.function}, {"value", &r.value}})
+        if (!v->empty()) {
+          w.key(k);
+          w.string(*v);
+        }
+      w.key("error");
+      w.string(r.error);
+      break;
+  }
+  if (!r.warnings.empty()) {
+    w.key("warnings");
+    w.beginArray();
+    for (const auto& s : r.warnings) w.string(s);
+    w.endArray();
+  }
+  w.endObject();
+}
+
+Poco::Dynamic::Var parseJson(std::string_view text) {
+  Poco::JSON::Parser parser;
+  parser.setDepth(kJsonDepth);
+  try {
+    return parser.parse(std::string(text));
+  } catch (const Poco::Exception& e) {
+    throw Error::invalid("the body is not valid JSON: " + e.message());
+  } catch (const std::exception& e) {
+    throw Error::invalid(std::string("the body is not valid JSON: ") + e.what());
+  }
+}
+
+std::string str(const Poco::JSON::Object& o, const std::string& key) {
+  return o.has(key) ? o.getValue<std::string>(key) : std::string();
+}
+int64_t num(const Poco::JSON::Object& o, const std::string& key) { return o.has(key) ? o.getValue<int64_t>(key) : 0; }
+
+std::string filterDetail(const store::FeedFilter& f) { return store::feedFilterToJson(f); }
+
+}  // namespace
+
+// --------------------------------------------------------------- JSON forms
+
+std::string pushRowsResultToJson(const PushRowsResult& r) {
+  std::string out;
+  JsonWriter w(out);
+  const auto& s = r.summary;
+  w.beginObject();
+  w.key("platform");
+  w.string(r.platform);
+  w.key("mapping");
+  w.string(r.mapping);
+  for (auto [k, v] : {std::pair{"rows", s.rows},
+                      {"records", s.records},
+                      {"changed", s.changed},
+                      {"unchanged", s.unchanged},
+                      {"skipped", s.skipped},
+                      {"dead_letters", s.deadLetters},
+                      {"warnings", s.warnings}}) {
+    w.key(k);
+    w.integer(static_cast<int64_t>(v));
+  }
+  w.key("cursor");
+  w.string(store::encodeCursor(s.headPosition));
+  w.key("results");
+  w.raw(rowResultsToJson(r.rows));
+  w.endObject();
+  return out;
+}
+
+std::string rowResultsToJson(const std::vector<RowResult>& rows) {
+  std::string out;
+  JsonWriter w(out);
+  w.beginArray();
+  for (const auto& row : rows) writeRowResult(w, row);
+  w.endArray();
+  return out;
+}
+
+PushRowsResult pushRowsResultFromJson(std::string_view json) {
+  PushRowsResult r;
+  try {
+    Poco::JSON::Parser parser;
+    auto o = parser.parse(std::string(json)).extract<Poco::JSON::Object::Ptr>();
+    r.platform = str(*o, "platform");
+    r.mapping = str(*o, "mapping");
+    auto& s = r.summary;
+    s.rows = static_cast<size_t>(num(*o, "rows"));
+    s.records = static_cast<size_t>(num(*o, "records"));
+    s.changed = static_cast<size_t>(num(*o, "changed"));
+    s.unchanged = static_cast<size_t>(num(*o, "unchanged"));
+    s.skipped = static_cast<size_t>(num(*o, "skipped"));
+    s.deadLetters = static_cast<size_t>(num(*o, "dead_letters"));
+    s.warnings = static_cast<size_t>(num(*o, "warnings"));
+    s.headPosition = store::decodeCursor(str(*o, "cursor"));
+    auto results = o->getArray("results");
+    for (size_t i = 0; results && i < results->size(); ++i) {
+      auto e = results->getObject(static_cast<unsigned>(i));
+      RowResult row;
+      row.rowNumber = static_cast<uint32_t>(num(*e, "row"));
+      const auto outcome = str(*e, "outcome");
+      row.kind = outcome == "record"    ? RowResult::Kind::Record
+                 : outcome == "skipped" ? RowResult::Kind::Skipped
+                                        : RowResult::Kind::DeadLetter;
+      row.recordId = str(*e, "record_id");
+      row.version = num(*e, "version");
+      row.changed = e->has("changed") && e->getValue<bool>("changed");
+      row.deadLetterId = num(*e, "dead_letter_id");
+      row.stage = str(*e, "stage");
+      row.field = str(*e, "field");
+      row.function = str(*e, "function");
+      row.value = str(*e, "value");
+      row.error = str(*e, "error");
+      if (auto warnings = e->getArray("warnings"))
+        for (size_t k = 0; k < warnings->size(); ++k)
+          row.warnings.push_back(warnings->getElement<std::string>(static_cast<unsigned>(k)));
+      r.rows.push_back(std::move(row));
+    }
+  } catch (const Poco::Exception& e) {
+    throw Error::corrupt("a stored idempotent answer is not readable: " + e.displayText());
+  }
+  return r;
+}
+
+std::vector<schema::Record> recordsFromJson(std::string_view json) {
+  auto parsed = parseJson(json);
+  Poco::JSON::Array::Ptr array;
+  if (parsed.type() == typeid(Poco::JSON::Array::Ptr)) {
+    array = parsed.extract<Poco::JSON::Array::Ptr>();
+  } else if (parsed.type() == typeid(Poco::JSON::Object::Ptr)) {
+    auto obj = parsed.extract<Poco::JSON::Object::Ptr>();
+    if (obj->has("records") && obj->isArray("records")) array = obj->getArray("records");
+  }
+  if (!array) throw Error::invalid("expected a JSON array of records, or {\"records\": [...]}");
+  if (array->size() == 0) throw Error::invalid("no records: the array is empty");
+  std::vector<schema::Record> out;
+  std::vector<FieldIssue> issues;
+  for (unsigned i = 0; i < array->size(); ++i) {
+    const std::string prefix = "records[" + std::to_string(i) + "]";
+    if (!array->isObject(i)) {
+      issues.push_back({prefix, "must be a JSON object"});
+      continue;
+    }
+    try {
+      out.push_back(recordFromJson(*array->getObject(i)));
+    } catch (const Error& e) {
+      if (e.issues().empty()) issues.push_back({prefix, e.what()});
+      for (const auto& issue : e.issues()) issues.push_back({prefix + "." + issue.field, issue.message});
+    }
+  }
+  if (!issues.empty()) throw Error::invalidFields("the records do not match the schema", std::move(issues));
+  return out;
+}
+
+// ------------------------------------------------------------------ service
+
+ExchangeService::ExchangeService(store::Store& store, mapping::MappingSet& mappings, connectors::SyncEngine* engine,
+                                 const MasterKey& masterKey, ServiceOptions options)
+    : store_(store), mappings_(mappings), engine_(engine), masterKey_(masterKey), options_(options), audit_(store) {}
+
+ExchangeService::~ExchangeService() {
+  stop();
+  audit_.stop();
+}
+
+void ExchangeService::stop() { stopping_ = true; }
+
+void ExchangeService::audit(const Principal& who, const std::string& action, const std::string& target,
+                            std::string detail, bool wait) {
+  store::AuditEntry e;
+  e.actor = who.name;
+  e.action = action;
+  e.target = target;
+  e.detail = std::move(detail);
+  if (wait)
+    audit_.append(std::move(e));
+  else
+    audit_.enqueue(std::move(e));
+}
+
+void ExchangeService::recordRefusal(const std::string& actor, const std::string& target, const std::string& reason,
+                                    const std::string& remote) {
+  store::AuditEntry e;
+  e.actor = actor.empty() ? "anonymous" : actor;
+  e.action = "refused";
+  e.target = target;
+  JsonWriter w(e.detail);
+  w.beginObject();
+  w.key("reason");
+  w.string(reason);
+  if (!remote.empty()) {
+    w.key("remote");
+    w.string(remote);
+  }
+  w.endObject();
+  audit_.post(std::move(e));
+}
+
+void ExchangeService::requireAdmin(const Principal& who, const std::string& what) {
+  if (who.isAdmin()) return;
+  recordRefusal(who.name, what, "no admin scope", "");
+  throw Error::notFound("not found");
+}
+
+bool ExchangeService::ready() {
+  try {
+    store_.headPosition();
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+ServiceStats ExchangeService::stats() {
+  ServiceStats s;
+  try {
+    s.feedHead = store_.headPosition();
+  } catch (...) {
+    s.feedHead = store_.notifier().head();
+  }
+  s.recordsPushed = recordsPushed_;
+  s.rowsPushed = rowsPushed_;
+  s.deadLettersPushed = deadLettersPushed_;
+  s.recordsPulled = recordsPulled_;
+  s.auditDropped = audit_.dropped();
+  if (engine_) s.connectors = engine_->status();
+  return s;
+}
+
+// --------------------------------------------------------------------- push
+
+PushRowsResult ExchangeService::pushRows(const Principal& who, const PushRowsRequest& req) {
+  if (!who.canPush(req.platform)) {
+    recordRefusal(who.name, "push/" + req.platform, "no push scope for the platform", "");
+    throw Error::notFound(notFoundPlatform(req.platform));
+  }
+  auto compiled = mappings_.get(req.platform);
+  if (!compiled) throw Error::notFound(notFoundPlatform(req.platform));
+  if (req.idempotencyKey.empty()) return ingestRows(who, req, compiled);
+
+  const auto& key = req.idempotencyKey;
+  if (key.size() > 200 || std::any_of(key.begin(), key.end(), [](char c) { return c < '!' || c > '~'; }))
+    throw Error::invalid("an idempotency key is 1 to 200 printable ASCII characters");
+  const std::string requestHash = sha256Hex(req.platform + "\n" + req.charset + "\n" + std::string(req.body));
+  auto sameRequestOrConflict = [&](const store::IdempotentAnswer& a) {
+    if (a.requestHash != requestHash)
+      throw Error::conflict("the idempotency key '" + key + "' was already used for a different request");
+    auto first = pushRowsResultFromJson(a.body);
+    first.replayed = true;
+    return first;
+  };
+  if (auto earlier = store_.findIdempotent(who.keyId, key)) return sameRequestOrConflict(*earlier);
+  const std::string flight = who.keyId + "\n" + key;
+  {
+    std::lock_guard lock(inFlightMutex_);
+    if (!inFlightKeys_.insert(flight).second)
+      throw Error::conflict("a request with the idempotency key '" + key + "' is still being answered; retry");
+  }
+  struct Release {
+    ExchangeService& s;
+    const std::string& k;
+    ~Release() {
+      std::lock_guard lock(s.inFlightMutex_);
+      s.inFlightKeys_.erase(k);
+    }
+  } release{*this, flight};
+  if (auto earlier = store_.findIdempotent(who.keyId, key)) return sameRequestOrConflict(*earlier);
+  auto result = ingestRows(who, req, compiled);
+  store::IdempotentAnswer answer{requestHash, 200, pushRowsResultToJson(result), nowMillis()};
+  store_.saveIdempotent(who.keyId, key, answer, nowMillis() - options_.idempotencyTtlSeconds * 1000);
+  return result;
+}
+
+PushRowsResult ExchangeService::ingestRows(const Principal& who, const PushRowsRequest& req,
+                                           std::shared_ptr<const mapping::CompiledMapping> compiled) {
+  std::string_view text = req.body;
+  std::string decoded;
+  const auto charset =
+      req.charset.empty() ? std::optional(mapping::Charset::Utf8) : mapping::charsetFromName(req.charset);
+  if (!charset)
+    throw Error::invalid("unsupported charset '" + req.charset.substr(0, 40) + "' (UTF-8, GBK, GB2312 or GB18030)");
+  if (*charset != mapping::Charset::Utf8) {
+    mapping::CharsetDecoder decoder(*charset);
+    std::string error;
+    if (!decoder.decode(text, decoded, error))
+      throw Error::invalid("the body is not valid " + std::string(mapping::charsetName(*charset)) + ": " + error);
+    text = decoded;
+  } else if (!isValidUtf8(text)) {
+    throw Error::invalid("the body is not valid UTF-8 (first bad byte at offset " +
+                         std::to_string(firstInvalidUtf8(text)) + "); send UTF-8 or name the charset in Content-Type");
+  }
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    throw Error::invalid("no rows: the body is empty (send a JSON array of objects or NDJSON)");
+
+  RowBatch rows;
+  auto readErrors = readJsonRows(text, rows, kJsonDepth);
+  if (rows.size() == 0) {
+    if (readErrors.empty()) throw Error::invalid("no rows: the body holds no JSON objects");
+    throw Error::invalid("no row could be read: " + readErrors.front().message);
+  }
+  connectors::Ingestor ingestor(store_, compiled, "push:" + who.name);
+  connectors::IngestRequest ir;
+  ir.rows = &rows;
+  ir.readErrors = &readErrors;
+  ir.readStage = "decode";
+  PushRowsResult result;
+  result.platform = req.platform;
+  result.mapping = compiled->versionTag();
+  result.summary = ingestor.ingest(ir, &result.rows);
+  const auto& s = result.summary;
+  recordsPushed_ += s.records;
+  rowsPushed_ += s.rows;
+  deadLettersPushed_ += s.deadLetters;
+
+  std::string detail;
+  JsonWriter w(detail);
+  w.beginObject();
+  w.key("mapping");
+  w.string(result.mapping);
+  for (auto [k, v] : {std::pair{"rows", s.rows},
+                      {"records", s.records},
+                      {"changed", s.changed},
+                      {"skipped", s.skipped},
+                      {"dead_letters", s.deadLetters}}) {
+    w.key(k);
+    w.integer(static_cast<int64_t>(v));
+  }
+  w.key("bytes");
+  w.integer(static_cast<int64_t>(req.body.size()));
+  if (!req.idempotencyKey.empty()) {
+    w.key("idempotency_key");
+    w.string(req.idempotencyKey);
+  }
+  w.key("head");
+  w.integer(s.headPosition);
+  w.endObject();
+  audit(who, "push", req.platform, std::move(detail));
+  return result;
+}
+
+PushRecordsResult ExchangeService::pushRecords(const Principal& who, std::vector<schema::Record> records) {
+  if (records.empty()) throw Error::invalid("no records");
+  for (const auto& r : records) {
+    if (!who.canPush(r.envelope.source_system)) {
+      recordRefusal(who.name, "push/" + r.envelope.source_system, "no push scope for the source system", "");
+      throw Error::notFound(notFoundPlatform(r.envelope.source_system));
+    }
+  }
+  std::vector<FieldIssue> issues;
+  for (size_t i = 0; i < records.size(); ++i) {
+    auto& r = records[i];
+    const std::string prefix = "records[" + std::to_string(i) + "].";
+    auto& e = r.envelope;
+    if (e.department.empty()) {
+      e.department = who.department;
+      e.__isset.department = true;
+    } else if (e.department != who.department && !who.isAdmin()) {
+      issues.push_back({prefix + "department", "must be your own department '" + who.department + "'"});
+    }
+    if (e.mapping.empty()) {
+      e.mapping = "push:" + who.name;
+      e.__isset.mapping = true;
+    }
+    try {
+      normalizeRecord(r);
+      validateRecord(r);
+    } catch (const Error& err) {
+      if (err.issues().empty()) issues.push_back({prefix.substr(0, prefix.size() - 1), err.what()});
+      for (const auto& issue : err.issues()) issues.push_back({prefix + issue.field, issue.message});
+    }
+  }
+  if (!issues.empty()) throw Error::invalidFields("the records do not match the schema", std::move(issues));
+  store::CommitBatch batch;
+  batch.records = std::move(records);
+  const auto committed = store_.commit(batch);
+  PushRecordsResult result{committed.outcomes, committed.headPosition};
+  size_t changed = 0;
+  for (const auto& o : result.outcomes) changed += o.changed ? 1 : 0;
+  recordsPushed_ += result.outcomes.size();
+  std::string detail;
+  JsonWriter w(detail);
+  w.beginObject();
+  w.key("records");
+  w.integer(static_cast<int64_t>(result.outcomes.size()));
+  w.key("changed");
+  w.integer(static_cast<int64_t>(changed));
+  w.key("head");
+  w.integer(result.headPosition);
+  w.endObject();
+  audit(who, "push.records", "records", std::move(detail));
+  return result;
+}
+
+// --------------------------------------------------------------------- pull
+
+store::FeedFilter ExchangeService::filterFor(const Principal& who, const std::string& kind, const std::string& source,
+                                             const std::string& region, const std::string& target) {
+  store::FeedFilter f;
+  if (!kind.empty()) {
+    std::string upper = kind;
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+    f.kind = schema::kindFromName(upper);
+    if (!f.kind) throw Error::invalid("kind must be CASE, REVIEW or OBSERVATION, not '" + kind.substr(0, 40) + "'");
+    if (!who.canPull(*f.kind)) {
+      recordRefusal(who.name, target, "no pull scope for kind " + upper, "");
+      throw Error::notFound("no records of kind " + upper);
+    }
+  } else if (who.pullKinds().empty()) {
+    recordRefusal(who.name, target, "no pull scope", "");
+    throw Error::notFound("not found");
+  }
+  if (source.size() > 200) throw Error::invalid("source is at most 200 bytes");
+  f.sourceSystem = source;
+  f.regionPrefix = region;
+  if (region.size() > 12) throw Error::invalid("region is a GB/T 2260 code prefix of at most 12 digits");
+  store::checkFeedFilter(f);
+  return f;
+}
+
+PullResult ExchangeService::readPage(const Principal& who, int64_t after, size_t limit,
+                                     const store::FeedFilter& requested, int64_t waitSeconds) {
+  // The kinds the caller may read: one filter kind when it can only read one;
+  // dropped after reading when it can read two of three.
+  store::FeedFilter filter = requested;
+  const auto kinds = who.pullKinds();
+  bool postFilter = false;
+  if (!filter.kind) {
+    if (kinds.size() == 1)
+      filter.kind = kinds.front();
+    else if (kinds.size() == 2)
+      postFilter = true;
+  }
+  limit = limit == 0 ? options_.defaultPageSize : std::min(limit, options_.maxPageSize);
+  waitSeconds = std::clamp<int64_t>(waitSeconds, 0, options_.maxWaitSeconds);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(waitSeconds);
+
+  PullResult result;
+  result.pii = who.pii();
+  store::FeedQuery q{after, limit, filter};
+  auto& notifier = store_.notifier();
+  for (;;) {
+    result.page = store_.readFeed(q);
+    const bool full = result.page.entries.size() == limit;
+    if (postFilter) std::erase_if(result.page.entries, [&](const store::FeedEntry& e) { return !who.canPull(e.kind); });
+    if (!result.page.entries.empty()) break;
+    q.after = result.page.next;
+    if (full) {
+      if (waitSeconds == 0) break;  // the caller follows `next`
+      continue;                     // all filtered out: read on at once
+    }
+    // Nothing new yet: wait for a commit past what we have seen. Slices keep
+    // stop() prompt and notice commits made by other processes on the same
+    // store (which this process's notifier does not hear about).
+    for (int slice = 0;; ++slice) {
+      const auto now = std::chrono::steady_clock::now();
+      if (stopping_ || now >= deadline) break;
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
+      if (notifier.waitBeyond(q.after, std::min<int64_t>(left, 250)) > q.after || slice % 4 == 3) break;
+    }
+    if (stopping_ || std::chrono::steady_clock::now() >= deadline) {
+      result.page = store_.readFeed(q);
+      if (postFilter)
+        std::erase_if(result.page.entries, [&](const store::FeedEntry& e) { return !who.canPull(e.kind); });
+      break;
+    }
+  }
+  result.next = store::encodeCursor(result.page.next);
+  recordsPulled_ += result.page.entries.size();
+  return result;
+}
+
+PullResult ExchangeService::pull(const Principal& who, const PullRequest& req) {
+  const auto filter = filterFor(who, req.kind, req.source, req.region, "feed");
+  const int64_t after = store::decodeCursor(req.after);
+  auto result = readPage(who, after, req.limit, filter, req.waitSeconds);
+  std::string detail;
+  JsonWriter w(detail);
+  w.beginObject();
+  w.key("filter");
+  w.raw(filterDetail(filter));
+  w.key("from");
+  w.integer(after);
+  w.key("to");
+  w.integer(result.page.next);
+  w.key("records");
+  w.integer(static_cast<int64_t>(result.page.entries.size()));
+  if (req.waitSeconds > 0) {
+    w.key("wait");
+    w.integer(req.waitSeconds);
+  }
+  w.key("pii");
+  w.boolean(result.pii);
+  w.endObject();
+  audit(who, "pull", "feed", std::move(detail), false);
+  return result;
+}
+
+RecordView ExchangeService::getRecord(const Principal& who, const std::string& recordId) {
+  std::optional<store::StoredRecord> stored;
+  if (recordId.size() <= 64) stored = store_.getRecord(recordId);
+  if (!stored || !who.canPull(stored->record.envelope.kind)) {
+    if (stored) recordRefusal(who.name, "record/" + recordId, "no pull scope for the record's kind", "");
+    throw Error::notFound("no record '" + recordId.substr(0, 64) + "'");
+  }
+  RecordView v;
+  v.json = recordToJson(stored->record, !who.pii());
+  v.version = stored->record.envelope.version;
+  v.position = stored->position;
+  std::string detail;
+  JsonWriter w(detail);
+  w.beginObject();
+  w.key("version");
+  w.integer(v.version);
+  w.key("pii");
+  w.boolean(who.pii());
+  w.endObject();
+  audit(who, "pull.record", recordId, std::move(detail), false);
+  return v;
+}
+
+PullResult ExchangeService::subscriptionGet(const Principal& who, const SubscriptionRequest& req) {
+  if (!validName(req.name, 100))
+    throw Error::invalid("a subscription name is 1 to 100 letters, digits, '_', '-' or '.'");
+  const std::string target = "subscription/" + req.name;
+  auto requested = filterFor(who, req.kind, req.source, req.region, target);
+  // Subscriptions belong to their client: another client's of the same name
+  // is a different subscription.
+  const std::string stored = who.name + "/" + req.name;
+  auto sub = store_.getSubscription(stored);
+  if (!sub) {
+    sub = store_.openSubscription(stored, requested, 0);
+  } else if ((requested.kind && requested.kind != sub->filter.kind) ||
+             (!requested.sourceSystem.empty() && requested.sourceSystem != sub->filter.sourceSystem) ||
+             (!requested.regionPrefix.empty() && requested.regionPrefix != sub->filter.regionPrefix)) {
+    throw Error::conflict("subscription '" + req.name + "' exists with the filter " + filterDetail(sub->filter) +
+                          "; use another name for another filter");
+  }
+  if (sub->filter.kind && !who.canPull(*sub->filter.kind)) {
+    recordRefusal(who.name, target, "no pull scope for the subscription's kind", "");
+    throw Error::notFound("no subscription '" + req.name + "'");
+  }
+  auto result = readPage(who, sub->position, req.limit, sub->filter, req.waitSeconds);
+  std::string detail;
+  JsonWriter w(detail);
+  w.beginObject();
+  w.key("filter");
+  w.raw(filterDetail(sub->filter));
+  w.key("from");
+  w.integer(sub->position);
+  w.key("to");
+  w.integer(result.page.next);
+  w.key("records");
+  w.integer(static_cast<int64_t>(result.page.entries.size()));
+  w.key("pii");
+  w.boolean(result.pii);
+  w.endObject();
+  audit(who, "pull", target, std::move(detail), false);
+  return result;
+}
+
+SubscriptionState ExchangeService::subscriptionAck(const Principal& who, const std::string& name,
+                                                   const std::string& cursor) {
+  if (!validName(name, 100)) throw Error::invalid("a subscription name is 1 to 100 letters, digits, '_', '-' or '.'");
+  if (cursor.empty()) throw Error::invalidFields("no cursor", {{"cursor", "required"}});
+  const int64_t position = store::decodeCursor(cursor);
+  const std::string stored = who.name + "/" + name;
+  auto before = store_.getSubscription(stored);
+  if (!before) throw Error::notFound("no subscription '" + name + "'");
+  auto sub = store_.ackSubscription(stored, position);
+  std::string detail;
+  JsonWriter w(detail);
+  w.beginObject();
+  w.key("from");
+  w.integer(before->position);
+  w.key("to");
+  w.integer(sub.position);
+  w.endObject();
+  audit(who, "subscription.ack", "subscription/" + name, std::move(detail));
+  return {name, store::encodeCursor(sub.position), sub.filter, sub.updatedAt};
+}
+
+// -------------------------------------------------------------------- admin
+
+std::vector<connectors::ConnectorStatus> ExchangeService::listConnectors(const Principal& who) {
+  requireAdmin(who, "connectors");
+  audit(who, "admin.connectors.list", "connectors", "{}");
+  return engine_ ? engine_->status() : std::vector<connectors::ConnectorStatus>{};
+}
+
+void ExchangeService::runConnector(const Principal& who, const std::string& name) {
+  requireAdmin(who, "connectors/" + name);
+  if (!engine_ || !engine_->trigger(name)) throw Error::notFound("no connector named '" + name.substr(0, 100) + "'");
+  audit(who, "admin.connector.run", name, "{}");
+}
+
+std::vector<mapping::MappingStatus> ExchangeService::listMappings(const Principal& who) {
+  requireAdmin(who, "mappings");
+  audit(who, "admin.mappings.list", "mappings", "{}");
+  return mappings_.status();
+}
+
+MappingDetail ExchangeService::getMapping(const Principal& who, const std::string& name) {
+  requireAdmin(who, "mappings/" + name);
+  auto status = mapping::isValidMappingName(name) ? mappings_.status(name) : std::nullopt;
+  if (!status) throw Error::notFound("no mapping named '" + name.substr(0, 100) + "'");
+  audit(who, "admin.mapping.get", name, "{}");
+  return {*status, mappings_.source(name)};
+}
+
+namespace {
+Error compileFailure(const std::string& name, const mapping::MappingCompileError& e) {
+  std::vector<FieldIssue> issues;
+  for (const auto& p : e.problems())
+    issues.push_back({p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column),
+                      p.message + (p.hint.empty() ? "" : " (hint: " + p.hint + ")")});
+  return Error::invalidFields("mapping '" + name + "' does not compile (" + std::to_string(issues.size()) + " problem" +
+                                  (issues.size() == 1 ? "" : "s") + "); nothing was changed",
+                              std::move(issues));
+}
+}  // namespace
+
+mapping::MappingStatus ExchangeService::putMapping(const Principal& who, const std::string& name,
+                                                   const std::string& text) {
+  requireAdmin(who, "mappings/" + name);
+  if (!mapping::isValidMappingName(name))
+    throw Error::invalid("a mapping name is letters, digits, '_' and '-' (it names the file)");
+  if (!isValidUtf8(text)) throw Error::invalid("a mapping file is UTF-8 text");
+  std::shared_ptr<const mapping::CompiledMapping> compiled;
+  try {
+    compiled = mappings_.install(name, text);
+  } catch (const mapping::MappingCompileError& e) {
+    std::string detail;
+    JsonWriter w(detail);
+    w.beginObject();
+    w.key("rejected");
+    w.integer(static_cast<int64_t>(e.problems().size()));
+    w.endObject();
+    audit(who, "admin.mapping.put", name, std::move(detail));
+    throw compileFailure(name, e);
+  }
+  std::string detail;
+  JsonWriter w(detail);
+  w.beginObject();
+  w.key("version");
+  w.string(compiled->version);
+  w.endObject();
+  audit(who, "admin.mapping.put", name, std::move(detail));
+  auto status = mappings_.status(name);
+  if (!status) throw Error::internal("mapping '" + name + "' was installed but is not in the set");
+  return *status;
+}
+
+MappingTestResult ExchangeService::testMapping(const Principal& who, const MappingTestRequest& req) {
+  requireAdmin(who, "mappings/" + req.name);
+  if (!mapping::isValidMappingName(req.name))
+    throw Error::invalid("a mapping name is letters, digits, '_' and '-' (it names the file)");
+  std::shared_ptr<const mapping::CompiledMapping> compiled;
+  if (req.mappingText.empty()) {
+    compiled = mappings_.get(req.name);
+    if (!compiled) throw Error::notFound("no mapping named '" + req.name + "'");
+  } else {
+    try {
+      compiled = mappings_.compile(req.name, req.mappingText);
+    } catch (const mapping::MappingCompileError& e) {
+      throw compileFailure(req.name, e);
+    }
+  }
+  if (req.rowsJson.empty() == req.csv.empty())
+    throw Error::invalidFields("give sample rows", {{"rows", "either rows (JSON objects) or csv (text)"}});
+  RowBatch rows;
+  std::vector<RowError> readErrors;
+  if (!req.csv.empty()) {
+    DelimitedOptions o;
+    o.delimiter = req.delimiter;
+    readErrors = readDelimitedRows(req.csv, o, rows);
+  } else {
+    readErrors = readJsonRows(req.rowsJson, rows, kJsonDepth);
+  }
+  if (rows.size() > 10000) throw Error(ErrorCode::TooLarge, "a dry run takes at most 10000 rows");
+  MappingTestResult result;
+  result.mapping = compiled->versionTag();
+  for (const auto& e : readErrors) {
+    RowResult r;
+    r.rowNumber = static_cast<uint32_t>(e.rowNumber);
+    r.kind = RowResult::Kind::DeadLetter;
+    r.stage = "decode";
+    r.error = e.message;
+    result.outcomes.push_back(std::move(r));
+  }
+  mapping::MappingRunner runner(compiled);
+  mapping::RowOutcome out;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    runner.map(rows, i, out);
+    RowResult r;
+    r.rowNumber = rows.row(i).number;
+    r.warnings = out.warnings;
+    switch (out.kind) {
+      case mapping::RowOutcome::Kind::Record:
+        r.recordId = out.record.envelope.record_id;
+        result.records.push_back(recordToJson(out.record, !who.pii()));
+        break;
+      case mapping::RowOutcome::Kind::Skipped: r.kind = RowResult::Kind::Skipped; break;
+      case mapping::RowOutcome::Kind::DeadLetter:
+        r.kind = RowResult::Kind::DeadLetter;
+        r.stage = out.stage;
+        r.field = out.field;
+        r.function = out.function;
+        r.value = who.pii() ? out.value : std::string();
+        r.error = out.error;
+        break;
+    }
+    result.outcomes.push_back(std::move(r));
+  }
+  result.rows = result.outcomes.size();
+  std::string detail;
+  JsonWriter w(detail);
+  w.beginObject();
+  w.key("mapping");
+  w.string(result.mapping);
+  w.key("rows");
+  w.integer(static_cast<int64_t>(result.rows));
+  w.key("records");
+  w.integer(static_cast<int64_t>(result.records.size()));
+  w.key("posted_mapping");
+  w.boolean(!req.mappingText.empty());
+  w.endObject();
+  audit(who, "admin.mapping.test", req.name, std::move(detail));
+  return result;
+}
+
+std::vector<store::DeadLetter> ExchangeService::listDeadLetters(const Principal& who,
+                                                                const DeadLetterListRequest& req) {
+  requireAdmin(who, "deadletters");
+  store::DeadLetterQuery q;
+  q.source = req.source;
+  q.platform = req.platform;
+  q.resolved = req.resolved;
+  q.afterId = req.afterId;
+  q.limit = std::clamp<size_t>(req.limit, 1, options_.maxDeadLetterPage);
+  auto list = store_.listDeadLetters(q);
+  for (auto& d : list) {
+    d.cells.clear();
+    if (!who.pii()) {  // the raw row and the offending value may be personal data
+      d.raw.clear();
+      d.value.clear();
+    }
+  }
+  std::string detail;
+  JsonWriter w(detail);
+  w.beginObject();
+  w.key("returned");
+  w.integer(static_cast<int64_t>(list.size()));
+  w.key("after");
+  w.integer(req.afterId);
+  w.endObject();
+  audit(who, "admin.deadletters.list", req.source.empty() ? "deadletters" : req.source, std::move(detail));
+  return list;
+}
+
+ReplayReport ExchangeService::replayDeadLetters(const Principal& who, const ReplayOptions& options) {
+  requireAdmin(who, "deadletters/replay");
+  auto report = gateway::replayDeadLetters(store_, mappings_, options);
+  std::string detail;
+  JsonWriter w(detail);
+  w.beginObject();
+  w.key("resolved");
+  w.integer(static_cast<int64_t>(report.resolved));
+  w.key("still_failing");
+  w.integer(static_cast<int64_t>(report.stillFailing));
+  w.key("not_replayable");
+  w.integer(static_cast<int64_t>(report.notReplayable));
+  w.endObject();
+  audit(who, "admin.deadletters.replay", options.source.empty() ? "deadletters" : options.source, std::move(detail));
+  return report;
+}
+
+std::vector<store::AuditEntry> ExchangeService::listAudit(const Principal& who, int64_t afterSeq, size_t limit) {
+  requireAdmin(who, "audit");
+  audit(who, "admin.audit.list", "audit", "{}");
+  audit_.flush();
+  return store_.listAudit(afterSeq, std::clamp<size_t>(limit, 1, options_.maxAuditPage));
+}
+
+store::AuditVerification ExchangeService::verifyAudit(const Principal& who) {
+  requireAdmin(who, "audit");
+  audit(who, "admin.audit.verify", "audit", "{}");
+  return store_.verifyAudit();
+}
+
+namespace {
+ClientView viewOf(const store::ApiClient& c) {
+  return {c.keyId, c.name, c.department, c.scopes, c.createdAt, c.revokedAt};
+}
+}  // namespace
+
+std::vector<ClientView> ExchangeService::listClients(const Principal& who) {
+  requireAdmin(who, "clients");
+  audit(who, "admin.clients.list", "clients", "{}");
+  std::vector<ClientView> out;
+  for (const auto& c : store_.listClients()) out.push_back(viewOf(c));
+  return out;
+}
+
+CreatedClient ExchangeService::createClient(const Principal& who, const std::string& name,
+                                            const std::string& department, const std::vector<std::string>& scopes) {
+  requireAdmin(who, "clients");
+  auto made = makeClient(name, department, scopes, masterKey_);
+  store_.addClient(made.client);
+  std::string detail;
+  JsonWriter w(detail);
+  w.beginObject();
+  w.key("key_id");
+  w.string(made.client.keyId);
+  w.key("department");
+  w.string(made.client.department);
+  w.key("scopes");
+  w.beginArray();
+  for (const auto& s : made.client.scopes) w.string(s);
+  w.endArray();
+  w.endObject();
+  audit(who, "admin.client.create", made.client.name, std::move(detail));
+  return {viewOf(made.client), made.secret, made.token()};
+}
+
+void ExchangeService::revokeClient(const Principal& who, const std::string& keyId) {
+  requireAdmin(who, "clients/" + keyId);
+  if (keyId.empty() || keyId.size() > 200 || !store_.revokeClient(keyId))
+    throw Error::notFound("no active client '" + keyId.substr(0, 100) + "'");
+  audit(who, "admin.client.revoke", keyId, "{}");
+}
+
+}  // namespace govsync::gateway

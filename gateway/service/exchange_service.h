@@ -1,0 +1,239 @@
+// The gateway's one service layer: every operation the HTTP and Thrift fronts
+// offer, taking an authenticated Principal and plain request structs and
+// returning plain results. No transport types here; failures are
+// govsync::Error codes, which each front maps to its own statuses in one
+// table.
+//
+// Scope rule: outside its scopes a caller gets NotFound, worded exactly like
+// a real miss, so it learns nothing about what exists. Every push, pull,
+// admin action and refusal is appended to the audit log (detail as JSON,
+// never record content).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connectors/sync/ingest.h"
+#include "connectors/sync/sync_engine.h"
+#include "core/store/store.h"
+#include "gateway/auth/keys.h"
+#include "gateway/auth/principal.h"
+#include "gateway/service/audit_writer.h"
+#include "gateway/service/dead_letter_replay.h"
+#include "mappings/engine/mapping_set.h"
+
+namespace govsync::gateway {
+
+struct ServiceOptions {
+  size_t maxPageSize = 1000;  ///< pull limits are clamped to this
+  size_t defaultPageSize = 100;
+  int64_t maxWaitSeconds = 60;  ///< long-poll waits are clamped to this
+  int64_t idempotencyTtlSeconds = 86400;
+  size_t maxDeadLetterPage = 1000;
+  size_t maxAuditPage = 1000;
+};
+
+// ------------------------------------------------------------------ push
+
+struct PushRowsRequest {
+  std::string platform;
+  std::string_view body;       ///< a JSON array of objects, or NDJSON
+  std::string charset;         ///< of the body; "" = UTF-8
+  std::string idempotencyKey;  ///< "" = none
+};
+
+struct PushRowsResult {
+  std::string platform;
+  std::string mapping;  ///< "name@version" that mapped the rows
+  connectors::IngestSummary summary;
+  std::vector<connectors::RowResult> rows;  ///< one per input row
+  bool replayed = false;                    ///< the stored first answer to this idempotency key
+};
+
+struct PushRecordsResult {
+  std::vector<store::RecordOutcome> outcomes;  ///< one per record, same order
+  int64_t headPosition = 0;
+};
+
+// ------------------------------------------------------------------ pull
+
+struct PullRequest {
+  std::string after;  ///< cursor; "" = from the beginning
+  size_t limit = 0;   ///< 0 = default; clamped to maxPageSize
+  std::string kind;   ///< CASE | REVIEW | OBSERVATION | "" (every kind the caller may read)
+  std::string source;
+  std::string region;
+  int64_t waitSeconds = 0;  ///< long-poll: wait up to this long for a change
+};
+
+/// A page of the feed: the entries carry both served forms; the caller may
+/// send only `served(entry)`.
+struct PullResult {
+  store::FeedPage page;
+  bool pii = false;
+  std::string next;  ///< cursor after this page
+  const std::string& served(const store::FeedEntry& e) const { return pii ? e.jsonFull : e.jsonMasked; }
+};
+
+struct RecordView {
+  std::string json;  ///< masked unless the caller holds `pii`
+  int64_t version = 0;
+  int64_t position = 0;
+};
+
+struct SubscriptionRequest {
+  std::string name;
+  size_t limit = 0;
+  std::string kind, source, region;  ///< the filter, used when the subscription is created
+  int64_t waitSeconds = 0;
+};
+
+struct SubscriptionState {
+  std::string name;
+  std::string cursor;
+  store::FeedFilter filter;
+  int64_t updatedAt = 0;
+};
+
+// ----------------------------------------------------------------- admin
+
+struct MappingDetail {
+  mapping::MappingStatus status;
+  std::string source;  ///< the mapping file's text
+};
+
+struct MappingTestRequest {
+  std::string name;
+  std::string mappingText;  ///< "" = test the installed mapping
+  std::string rowsJson;     ///< JSON array of objects or NDJSON
+  std::string csv;          ///< or delimited text (UTF-8)
+  char delimiter = ',';
+};
+
+struct MappingTestResult {
+  std::string mapping;  ///< name@version tested
+  size_t rows = 0;
+  std::vector<std::string> records;             ///< record JSON (masked unless pii)
+  std::vector<connectors::RowResult> outcomes;  ///< one per row (dead letters with their reasons)
+};
+
+struct DeadLetterListRequest {
+  std::string source, platform;
+  std::optional<bool> resolved;
+  int64_t afterId = 0;
+  size_t limit = 100;
+};
+
+struct ClientView {
+  std::string keyId, name, department;
+  std::vector<std::string> scopes;
+  int64_t createdAt = 0, revokedAt = 0;
+};
+
+struct CreatedClient {
+  ClientView client;
+  std::string secret;  ///< shown once
+  std::string token;   ///< key_id.secret, for Authorization: Bearer
+};
+
+/// What /metrics reports beyond the front's own counters.
+struct ServiceStats {
+  int64_t feedHead = 0;
+  uint64_t recordsPushed = 0, rowsPushed = 0, deadLettersPushed = 0, recordsPulled = 0;
+  uint64_t auditDropped = 0;
+  std::vector<connectors::ConnectorStatus> connectors;
+};
+
+class ExchangeService {
+ public:
+  /// `engine` may be null (no connectors, e.g. in tests).
+  ExchangeService(store::Store& store, mapping::MappingSet& mappings, connectors::SyncEngine* engine,
+                  const MasterKey& masterKey, ServiceOptions options = {});
+  ~ExchangeService();
+
+  // --- push ---
+  PushRowsResult pushRows(const Principal& who, const PushRowsRequest& request);
+  PushRecordsResult pushRecords(const Principal& who, std::vector<schema::Record> records);
+
+  // --- pull ---
+  PullResult pull(const Principal& who, const PullRequest& request);
+  RecordView getRecord(const Principal& who, const std::string& recordId);
+  PullResult subscriptionGet(const Principal& who, const SubscriptionRequest& request);
+  SubscriptionState subscriptionAck(const Principal& who, const std::string& name, const std::string& cursor);
+
+  // --- admin (scope `admin`) ---
+  std::vector<connectors::ConnectorStatus> listConnectors(const Principal& who);
+  void runConnector(const Principal& who, const std::string& name);
+  std::vector<mapping::MappingStatus> listMappings(const Principal& who);
+  MappingDetail getMapping(const Principal& who, const std::string& name);
+  /// Compiles first; throws InvalidInput with every compiler problem as a
+  /// field issue ("file:line:col") and changes nothing when it does not.
+  mapping::MappingStatus putMapping(const Principal& who, const std::string& name, const std::string& text);
+  MappingTestResult testMapping(const Principal& who, const MappingTestRequest& request);
+  std::vector<store::DeadLetter> listDeadLetters(const Principal& who, const DeadLetterListRequest& request);
+  ReplayReport replayDeadLetters(const Principal& who, const ReplayOptions& options);
+  std::vector<store::AuditEntry> listAudit(const Principal& who, int64_t afterSeq, size_t limit);
+  store::AuditVerification verifyAudit(const Principal& who);
+  std::vector<ClientView> listClients(const Principal& who);
+  CreatedClient createClient(const Principal& who, const std::string& name, const std::string& department,
+                             const std::vector<std::string>& scopes);
+  void revokeClient(const Principal& who, const std::string& keyId);
+
+  // --- for the fronts ---
+  /// Audits a refused request (authentication failure, scope, limits) without
+  /// waiting. `actor` is the claimed client (or "anonymous").
+  void recordRefusal(const std::string& actor, const std::string& target, const std::string& reason,
+                     const std::string& remote);
+  /// Whether the store answers.
+  bool ready();
+  ServiceStats stats();
+  /// Wakes long-polls and makes new ones return at once (shutdown).
+  void stop();
+  /// Waits until every audit entry queued so far is written.
+  void flushAudit() { audit_.flush(); }
+
+  store::Store& store() { return store_; }
+
+ private:
+  void requireAdmin(const Principal& who, const std::string& what);
+  /// Pushes and admin actions wait until their entry is durable; pulls
+  /// (`wait` false) are written in the next batch, within milliseconds.
+  void audit(const Principal& who, const std::string& action, const std::string& target, std::string detail,
+             bool wait = true);
+  store::FeedFilter filterFor(const Principal& who, const std::string& kind, const std::string& source,
+                              const std::string& region, const std::string& target);
+  PullResult readPage(const Principal& who, int64_t after, size_t limit, const store::FeedFilter& filter,
+                      int64_t waitSeconds);
+  PushRowsResult ingestRows(const Principal& who, const PushRowsRequest& request,
+                            std::shared_ptr<const mapping::CompiledMapping> compiled);
+
+  store::Store& store_;
+  mapping::MappingSet& mappings_;
+  connectors::SyncEngine* engine_;
+  const MasterKey& masterKey_;
+  ServiceOptions options_;
+  AuditWriter audit_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> recordsPushed_{0}, rowsPushed_{0}, deadLettersPushed_{0}, recordsPulled_{0};
+  std::mutex inFlightMutex_;
+  std::set<std::string> inFlightKeys_;  ///< idempotency keys being answered
+};
+
+/// JSON forms of service results shared by the fronts and the idempotency
+/// store (the first answer is kept as this text).
+std::string pushRowsResultToJson(const PushRowsResult& result);
+PushRowsResult pushRowsResultFromJson(std::string_view json);
+/// A JSON array with one object per row result.
+std::string rowResultsToJson(const std::vector<connectors::RowResult>& rows);
+
+/// Parses unified records from a JSON array (or {"records": [...]}) — every
+/// problem of every record at once, as field issues "records[i].field".
+std::vector<schema::Record> recordsFromJson(std::string_view json);
+
+}  // namespace govsync::gateway
