@@ -33,6 +33,9 @@ class HttpCall {
   uint64_t connectionId = 0;
   int status = 0;  ///< once sent
   bool sent = false;
+  /// Answered without reading all the client sent: the connection closes
+  /// gracefully so the client still gets the answer (no RST).
+  bool unreadInput = false;
 
   const Principal& who() const { return *principal; }
   const std::string& param(size_t i) const { return params.at(i); }

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <sstream>
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
@@ -96,18 +97,46 @@ void ConnectionRegistry::watch() {
 
 namespace {
 
+// Poco's messages for header fields over its limits (MessageHeader: 100
+// fields, 256-byte names, 8 KiB values) — "Field name too long/no colon
+// found" is also a malformed line, but telling it apart is not worth a guess.
 bool headerLimitProblem(const std::string& message) {
-  return message.find("Too many header fields") != std::string::npos || message.find("too long") != std::string::npos;
+  return message.find("Too many header fields") != std::string::npos ||
+         message.rfind("Field name too long", 0) == 0 || message.rfind("Field value too long", 0) == 0;
 }
 
-void sendBare(Poco::Net::HTTPServerSession& session, int status, const std::string& body) {
-  Poco::Net::HTTPServerResponseImpl response(session);
+// An answer to a request that could not be read (so Poco has no request
+// object to answer): written to the socket as it is.
+void sendBare(Poco::Net::StreamSocket& socket, int status, const std::string& body) {
+  HTTPResponse response(static_cast<HTTPResponse::HTTPStatus>(status));
   response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
-  response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
   response.setKeepAlive(false);
   response.setContentType("application/json; charset=utf-8");
-  response.sendBuffer(body.data(), body.size());
-  session.setKeepAlive(false);
+  response.setContentLength(static_cast<std::streamsize>(body.size()));
+  std::ostringstream out;
+  response.write(out);
+  out << body;
+  const std::string bytes = out.str();
+  socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+}
+
+// Closes after an answer that left client data unread: stop sending, then
+// read and drop what is still coming for a moment, so the kernel does not
+// answer the unread bytes with a reset that destroys our answer in flight.
+void lingeringClose(Poco::Net::StreamSocket& socket) {
+  try {
+    socket.shutdownSend();
+    socket.setReceiveTimeout(Poco::Timespan(0, 200000));
+    char buf[16384];
+    size_t total = 0;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (total < (1u << 20) && std::chrono::steady_clock::now() < until) {
+      const int n = socket.receiveBytes(buf, sizeof buf);
+      if (n <= 0) break;
+      total += static_cast<size_t>(n);
+    }
+  } catch (...) {
+  }
 }
 
 class GatewayConnection : public Poco::Net::TCPServerConnection {
@@ -129,7 +158,8 @@ class GatewayConnection : public Poco::Net::TCPServerConnection {
     } catch (...) {
     }
     Poco::Net::HTTPServerSession session(socket(), g.params);
-    while (!g.stopping && session.hasMoreRequests()) {
+    bool linger = false;
+    while (!linger && !g.stopping && session.hasMoreRequests()) {
       const auto started = std::chrono::steady_clock::now();
       g.connections.arm(id, nowMillis() + g.options.requestTimeoutSeconds * 1000);
       int status = 0;
@@ -146,13 +176,14 @@ class GatewayConnection : public Poco::Net::TCPServerConnection {
         g.dispatch(call);
         status = call.status;
         route = call.route ? call.routeIndex : route;
+        linger = call.unreadInput;
         session.setKeepAlive(g.params->getKeepAlive() && response.getKeepAlive() && session.canKeepAlive());
       } catch (const Poco::Net::NoMessageException&) {
         break;
       } catch (const Poco::Net::MessageException& e) {
         status = headerLimitProblem(e.message()) ? 431 : 400;
         try {
-          sendBare(session, status,
+          sendBare(socket(), status,
                    errorBody(status == 431 ? "too_large" : "invalid_input",
                              status == 431 ? "request headers over the limit (100 fields, 256-byte names, 8 KiB "
                                              "values)"
@@ -160,6 +191,7 @@ class GatewayConnection : public Poco::Net::TCPServerConnection {
         } catch (...) {
         }
         g.metrics.observe(route, status, 0);
+        linger = true;
         break;
       } catch (const Poco::Exception&) {
         break;  // network failure, TLS handshake refused, timeout: drop the connection
@@ -168,6 +200,7 @@ class GatewayConnection : public Poco::Net::TCPServerConnection {
       g.metrics.observe(route, status,
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     }
+    if (linger) lingeringClose(socket());
   }
 
  private:
@@ -201,6 +234,7 @@ bool readBody(HttpCall& call, size_t cap) {
     if (n == 0) break;
     if (call.body.size() + n > cap) {
       call.response.setKeepAlive(false);  // the rest is not read: the connection cannot be reused
+      call.unreadInput = true;
       call.sendJson(413, errorBody("too_large", "the request body is larger than " + std::to_string(cap) + " bytes"));
       return false;
     }
@@ -243,9 +277,12 @@ void HttpGateway::Impl::dispatch(HttpCall& call) {
   const std::string_view path = std::string_view(uri).substr(0, q);
   auto m = router.match(req.getMethod(), path);
   // A body we will not read leaves the connection unusable: close it.
+  const bool hasBody = req.getChunkedTransferEncoding() || (req.hasContentLength() && req.getContentLength64() > 0);
   auto refuse = [&](int status, std::string_view code, std::string_view message) {
-    if (req.getChunkedTransferEncoding() || (req.hasContentLength() && req.getContentLength64() > 0))
+    if (hasBody) {
       call.response.setKeepAlive(false);
+      call.unreadInput = true;
+    }
     call.sendJson(status, errorBody(code, message));
   };
   if (m.outcome == Router::Outcome::NoPath) {
@@ -262,33 +299,11 @@ void HttpGateway::Impl::dispatch(HttpCall& call) {
   call.params = std::move(m.params);
 
   try {
-    // Query parameters: only those the route declares, each once.
-    if (q != std::string::npos) {
-      std::string_view rest = std::string_view(uri).substr(q + 1);
-      while (!rest.empty()) {
-        const size_t amp = rest.find('&');
-        const auto pair = rest.substr(0, amp);
-        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-        if (pair.empty()) continue;
-        const size_t eq = pair.find('=');
-        std::string name, value;
-        if (!percentDecode(pair.substr(0, eq), name, true) ||
-            !percentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), value, true))
-          throw Error::invalid("malformed percent-encoding in the query string");
-        if (std::find(route.query.begin(), route.query.end(), name) == route.query.end()) {
-          std::string known;
-          for (const auto& k : route.query) known += (known.empty() ? "" : ", ") + k;
-          throw Error::invalid("unknown query parameter '" + name.substr(0, 40) + "'" +
-                               (known.empty() ? " (this route takes none)" : " (known: " + known + ")"));
-        }
-        if (!call.query.emplace(name, value).second) throw Error::invalid("query parameter '" + name + "' given twice");
-      }
-    }
-
     // Bodies over the cap are refused before reading when their length says so.
     const size_t cap = route.readsBody ? static_cast<size_t>(options.maxBodyBytes) : 65536;
     if (req.hasContentLength() && req.getContentLength64() > static_cast<int64_t>(cap)) {
       call.response.setKeepAlive(false);
+      call.unreadInput = true;
       if (route.access == Route::Access::Client)
         service.recordRefusal(
             Credentials{req.get("Authorization", ""), req.get("X-Gov-Key", ""), "", "", ""}.claimedKeyId(),
@@ -329,7 +344,10 @@ void HttpGateway::Impl::dispatch(HttpCall& call) {
         failureLimiter.allow(call.remote, retry, true);
         service.recordRefusal(cr.claimedKeyId(), route.label(), e.what(), call.remote);
         call.response.set("WWW-Authenticate", "Bearer realm=\"govsync\"");
-        if (!bodyRead) call.response.setKeepAlive(false);
+        if (!bodyRead && hasBody) {
+          call.response.setKeepAlive(false);
+          call.unreadInput = true;
+        }
         return call.sendJson(401, errorBody("unauthenticated", "authentication failed"));
       }
       if (!clientLimiter.allow(call.principal->keyId, retry)) {
@@ -341,6 +359,32 @@ void HttpGateway::Impl::dispatch(HttpCall& call) {
             429, errorBody("rate_limited", "too many requests; retry after " + std::to_string(retry) + " s"));
       }
     }
+    // Query parameters (after authentication): only those the route declares, each once.
+    if (q != std::string::npos) {
+      std::string_view rest = std::string_view(uri).substr(q + 1);
+      while (!rest.empty()) {
+        const size_t amp = rest.find('&');
+        const auto pair = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+        if (pair.empty()) continue;
+        const size_t eq = pair.find('=');
+        std::string name, value;
+        if (!percentDecode(pair.substr(0, eq), name, true) ||
+            !percentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), value, true))
+          throw Error::invalid("malformed percent-encoding in the query string");
+        if (std::find(route.query.begin(), route.query.end(), name) == route.query.end()) {
+          std::string known;
+          for (const auto& k : route.query) known += (known.empty() ? "" : ", ") + k;
+          throw Error::invalid("unknown query parameter '" + name.substr(0, 40) + "'" +
+                               (known.empty() ? " (this route takes none)" : " (known: " + known + ")"));
+        }
+        if (!call.query.emplace(name, value).second) throw Error::invalid("query parameter '" + name + "' given twice");
+      }
+    }
+
+    // Admin routes: checked before any input is looked at, so a caller
+    // without the scope cannot tell an admin route from no route.
+    if (route.admin) service.requireAdmin(*call.principal, route.label());
     if (!bodyRead) {
       if (req.getExpectContinue()) call.response.sendContinue();
       if (!readBody(call, cap)) {
@@ -411,6 +455,11 @@ void HttpGateway::start() {
       context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
                                 Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
       context->preferServerCiphers();
+      // Poco's "extended" check matches a peer certificate against the peer's
+      // host name — right for a client checking a server, meaningless for a
+      // server checking a client (whose address no certificate names). The
+      // chain to ca_file is still verified by OpenSSL.
+      context->enableExtendedCertificateVerification(false);
       socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 128, context);
     } else {
       socket = std::make_unique<Poco::Net::ServerSocket>(address, 128);

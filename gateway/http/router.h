@@ -20,6 +20,7 @@ struct Route {
   std::vector<std::string> query;  ///< query parameters it accepts (others are refused)
   bool readsBody = false;          ///< takes a request body (capped at http.max_body_bytes)
   std::function<void(HttpCall&)> handler;
+  bool admin = false;  ///< needs the `admin` scope (checked before the input is read)
 
   std::string label() const { return method + " " + pattern; }
 };

@@ -716,7 +716,7 @@ std::vector<Route> makeRoutes(HttpGateway::Impl& g) {
   auto bind = [h](void (Handlers::*fn)(HttpCall&)) { return [h, fn](HttpCall& call) { ((*h).*fn)(call); }; };
   const std::vector<std::string> feedQuery = {"after", "limit", "kind", "source", "region", "wait"};
   const std::vector<std::string> subscriptionQuery = {"limit", "kind", "source", "region", "wait"};
-  return {
+  std::vector<Route> routes = {
       {"POST", "/v1/push/{platform}", Access::Client, {}, true, bind(&Handlers::push)},
       {"POST", "/v1/records", Access::Client, {}, true, bind(&Handlers::pushRecords)},
       {"GET", "/v1/records", Access::Client, feedQuery, false, bind(&Handlers::pull)},
@@ -745,6 +745,10 @@ std::vector<Route> makeRoutes(HttpGateway::Impl& g) {
       {"GET", "/metrics", Access::Public, {}, false, bind(&Handlers::metrics)},
       {"GET", "/v1/openapi.json", Access::Public, {}, false, bind(&Handlers::openapi)},
   };
+  for (auto& r : routes)
+    for (const char* prefix : {"/v1/connectors", "/v1/mappings", "/v1/deadletters", "/v1/audit", "/v1/clients"})
+      if (r.pattern.rfind(prefix, 0) == 0) r.admin = true;
+  return routes;
 }
 
 }  // namespace govsync::gateway

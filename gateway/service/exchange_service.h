@@ -186,6 +186,9 @@ class ExchangeService {
   void revokeClient(const Principal& who, const std::string& keyId);
 
   // --- for the fronts ---
+  /// Throws NotFound (and audits the refusal) unless `who` holds `admin`:
+  /// fronts call it before reading an admin request's input.
+  void requireAdmin(const Principal& who, const std::string& target);
   /// Audits a refused request (authentication failure, scope, limits) without
   /// waiting. `actor` is the claimed client (or "anonymous").
   void recordRefusal(const std::string& actor, const std::string& target, const std::string& reason,
@@ -201,7 +204,6 @@ class ExchangeService {
   store::Store& store() { return store_; }
 
  private:
-  void requireAdmin(const Principal& who, const std::string& what);
   /// Pushes and admin actions wait until their entry is durable; pulls
   /// (`wait` false) are written in the next batch, within milliseconds.
   void audit(const Principal& who, const std::string& action, const std::string& target, std::string detail,
