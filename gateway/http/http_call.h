@@ -36,6 +36,7 @@ class HttpCall {
   /// Answered without reading all the client sent: the connection closes
   /// gracefully so the client still gets the answer (no RST).
   bool unreadInput = false;
+  bool bodyComplete = false;  ///< the whole body has been read
 
   const Principal& who() const { return *principal; }
   const std::string& param(size_t i) const { return params.at(i); }

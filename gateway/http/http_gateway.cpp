@@ -101,8 +101,8 @@ namespace {
 // fields, 256-byte names, 8 KiB values) — "Field name too long/no colon
 // found" is also a malformed line, but telling it apart is not worth a guess.
 bool headerLimitProblem(const std::string& message) {
-  return message.find("Too many header fields") != std::string::npos ||
-         message.rfind("Field name too long", 0) == 0 || message.rfind("Field value too long", 0) == 0;
+  return message.find("Too many header fields") != std::string::npos || message.rfind("Field name too long", 0) == 0 ||
+         message.rfind("Field value too long", 0) == 0;
 }
 
 // An answer to a request that could not be read (so Poco has no request
@@ -240,6 +240,7 @@ bool readBody(HttpCall& call, size_t cap) {
     }
     call.body.append(buf, n);
   }
+  call.bodyComplete = true;
   return true;
 }
 
@@ -398,6 +399,10 @@ void HttpGateway::Impl::dispatch(HttpCall& call) {
     if (!call.sent) call.sendJson(500, errorBody("internal", "the route gave no answer"));
   } catch (const Error& e) {
     if (call.sent) return;
+    if (hasBody && !call.bodyComplete) {  // refused before the body was read
+      call.response.setKeepAlive(false);
+      call.unreadInput = true;
+    }
     const int status = httpStatus(e);
     if (status >= 500)
       std::cerr << "govsync http: " << route.label() << " failed (" << errorCodeName(e.code()) << "): " << e.what()

@@ -783,6 +783,75 @@ BOOST_AUTO_TEST_CASE(admin_routes_manage_mappings_dead_letters_audit_and_clients
     BOOST_TEST(actions.count(a), a);
 }
 
+BOOST_AUTO_TEST_CASE(slow_senders_are_cut_off_and_long_polls_are_bounded) {
+  gateway::HttpOptions options = TestGateway::defaults();
+  options.requestTimeoutSeconds = 1;
+  options.maxWaitingPulls = 1;
+  TestGateway gw(options);
+  auto c = gw.addClient("c", "d", {"pull:*", "push:tiny"});
+
+  // One header line every 300 ms keeps the socket timeout from firing; the
+  // whole-request deadline does not care.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(gw.port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  BOOST_TEST_REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string line = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+  bool cut = false;
+  for (int i = 0; i < 20 && !cut; ++i) {
+    if (::send(fd, line.data(), line.size(), MSG_NOSIGNAL) < 0) cut = true;
+    line = "X-Slow-" + std::to_string(i) + ": y\r\n";
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    char probe;
+    if (::recv(fd, &probe, 1, MSG_DONTWAIT) == 0) cut = true;
+  }
+  ::close(fd);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  BOOST_TEST(cut, "a slow sender kept its connection for " << took.count() << " ms");
+  BOOST_TEST(took.count() < 3000);
+  BOOST_TEST(contains(gw.get("/metrics").body, "govsync_http_slow_requests_cut_total 1"));
+
+  // Keep-alive: one client session, several requests.
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(gw.port()));
+  session.setKeepAlive(true);
+  for (int i = 0; i < 3; ++i) {
+    Poco::Net::HTTPRequest req("GET", "/v1/records", Poco::Net::HTTPMessage::HTTP_1_1);
+    req.set("Authorization", "Bearer " + c.token());
+    session.sendRequest(req);
+    Poco::Net::HTTPResponse resp;
+    std::stringstream body;
+    body << session.receiveResponse(resp).rdbuf();
+    BOOST_TEST(resp.getStatus() == 200);
+    BOOST_TEST(resp.getKeepAlive());
+  }
+
+  // One long-poll may wait (max_waiting_pulls = 1); the next is answered at once.
+  Response first;
+  std::chrono::steady_clock::time_point firstDone;
+  std::thread waiting([&] {
+    first = gw.get("/v1/records?wait=30", c.bearer());
+    firstDone = std::chrono::steady_clock::now();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto t1 = std::chrono::steady_clock::now();
+  auto second = gw.get("/v1/records?wait=30", c.bearer());
+  BOOST_TEST(second.status == 200, second);
+  BOOST_TEST(second.header("x-gov-wait") == "0");
+  BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t1).count() <
+             1000);
+  BOOST_TEST(contains(gw.get("/metrics").body, "govsync_http_waiting_pulls 1"));
+
+  // Stopping does not wait for the long-poll's 30 s.
+  const auto stopAt = std::chrono::steady_clock::now();
+  gw.http->stop();
+  waiting.join();
+  BOOST_TEST(first.status == 200, first);
+  BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(firstDone - stopAt).count() < 1500);
+}
+
 BOOST_AUTO_TEST_CASE(govsync_serve_runs_the_gateway_end_to_end) {
   const char* cli = std::getenv("GOVSYNC_CLI");
   BOOST_TEST_REQUIRE(cli, "GOVSYNC_CLI is set by ctest");
