@@ -15,6 +15,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -249,14 +250,15 @@ class TestGateway {
   gateway::MasterKey masterKey_;
 
  public:
-  explicit TestGateway(gateway::HttpOptions options = defaults())
+  /// SQLite in the temporary folder unless `storeOptions` says otherwise.
+  explicit TestGateway(gateway::HttpOptions options = defaults(), std::optional<store::StoreOptions> storeOptions = {})
       : masterKey_(gateway::MasterKey::fromBytes(randomBytes(32))) {
     dir.write("maps/tiny.yaml", kTinyMapping);
     dir.write("maps/tinyreview.yaml", kTinyReviewMapping);
     fs::create_directories(dir.file("codes"));
     store::StoreOptions so;
     so.sqlitePath = dir.file("govsync.db");
-    store = store::openStore(so);
+    store = store::openStore(storeOptions.value_or(so));
     mappings = std::make_unique<mapping::MappingSet>(dir.file("maps"), dir.file("codes"), "test-salt-0123456789abcdef");
     for (const auto& s : mappings->loadAll())
       if (!s.error.empty()) throw std::runtime_error("test mapping does not compile: " + s.error);
