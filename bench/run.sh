@@ -24,14 +24,19 @@ pg="host=127.0.0.1 port=55441 user=govsync password=govsync-test"
 psql "$pg dbname=govsync_test" -qc "DROP DATABASE IF EXISTS bench_src" -c "DROP DATABASE IF EXISTS bench_store" \
   -c "CREATE DATABASE bench_src" -c "CREATE DATABASE bench_store" >/dev/null
 echo "bench: loading ${crows} source rows…" >&2
-psql "$pg dbname=bench_src" -q -v rows="$crows" -f bench/source_hotline.sql >/dev/null
+psql "$pg dbname=bench_src" -q -v ON_ERROR_STOP=1 -v rows="$crows" -f bench/source_hotline.sql >/dev/null
 now() { date +%s.%N; }
 rate() { echo "$1 / ($3 - $2)" | bc -l | xargs printf '%.0f'; }
 t0=$(now); psql "$pg dbname=bench_src" -qc "\copy (SELECT * FROM hotline) TO '/dev/null'"; t1=$(now)
 copy_out=$(rate "$crows" "$t0" "$t1")
 driver=/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so
 odbc="Driver=$driver;Server=127.0.0.1;Port=55441;Database=bench_src;Uid=govsync;Pwd=govsync-test"
-cb() { build/bench/connector_bench "$1" "$PWD" "$odbc" "$2"; }
+cb() {
+  local line
+  line=$(build/bench/connector_bench "$1" "$PWD" "$odbc" "$2")
+  [ "$(echo "$line" | jq -r .rows)" = "$crows" ] || { echo "bench: connector_bench $1 read $(echo "$line" | jq -r .rows) of $crows rows" >&2; exit 1; }
+  echo "$line"
+}
 echo "bench: connector → map only…" >&2
 c_map=$(cb map -)
 rm -f /tmp/govsync-bench-store.db*
