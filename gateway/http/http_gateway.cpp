@@ -193,6 +193,15 @@ class GatewayConnection : public Poco::Net::TCPServerConnection {
         g.metrics.observe(route, status, 0);
         linger = true;
         break;
+      } catch (const Poco::SyntaxException&) {  // a Content-Length that is not a number
+        status = 400;
+        try {
+          sendBare(socket(), status, errorBody("invalid_input", "malformed Content-Length"));
+        } catch (...) {
+        }
+        g.metrics.observe(route, status, 0);
+        linger = true;
+        break;
       } catch (const Poco::Exception&) {
         break;  // network failure, TLS handshake refused, timeout: drop the connection
       }
@@ -226,6 +235,12 @@ std::vector<std::string> labels(const Router& router) {
 
 // Reads the body within the cap; false (413 sent) when it is larger.
 bool readBody(HttpCall& call, size_t cap) {
+  // A request with neither Content-Length nor chunked encoding has no body
+  // (RFC 9112 §6.3); Poco would read one until the connection closes.
+  if (!call.request.getChunkedTransferEncoding() && !call.request.hasContentLength()) {
+    call.bodyComplete = true;
+    return true;
+  }
   auto& in = call.request.stream();
   char buf[65536];
   while (in) {
@@ -277,8 +292,18 @@ void HttpGateway::Impl::dispatch(HttpCall& call) {
   const size_t q = uri.find('?');
   const std::string_view path = std::string_view(uri).substr(0, q);
   auto m = router.match(req.getMethod(), path);
+  // The body's framing: a malformed or negative length, or a length beside
+  // chunked encoding (a request-smuggling shape), is refused outright.
+  int64_t length = -1;
+  bool framingOk = true;
+  try {
+    if (req.hasContentLength()) length = req.getContentLength64();
+    framingOk = !(req.hasContentLength() && (length < 0 || req.getChunkedTransferEncoding()));
+  } catch (const Poco::Exception&) {
+    framingOk = false;
+  }
   // A body we will not read leaves the connection unusable: close it.
-  const bool hasBody = req.getChunkedTransferEncoding() || (req.hasContentLength() && req.getContentLength64() > 0);
+  const bool hasBody = !framingOk || req.getChunkedTransferEncoding() || length > 0;
   auto refuse = [&](int status, std::string_view code, std::string_view message) {
     if (hasBody) {
       call.response.setKeepAlive(false);
@@ -286,6 +311,8 @@ void HttpGateway::Impl::dispatch(HttpCall& call) {
     }
     call.sendJson(status, errorBody(code, message));
   };
+  if (!framingOk)
+    return refuse(400, "invalid_input", "malformed Content-Length, or Content-Length with chunked encoding");
   if (m.outcome == Router::Outcome::NoPath) {
     return refuse(404, "not_found", "no such path: " + std::string(path.substr(0, 200)));
   }
@@ -302,13 +329,13 @@ void HttpGateway::Impl::dispatch(HttpCall& call) {
   try {
     // Bodies over the cap are refused before reading when their length says so.
     const size_t cap = route.readsBody ? static_cast<size_t>(options.maxBodyBytes) : 65536;
-    if (req.hasContentLength() && req.getContentLength64() > static_cast<int64_t>(cap)) {
+    if (length > static_cast<int64_t>(cap)) {
       call.response.setKeepAlive(false);
       call.unreadInput = true;
       if (route.access == Route::Access::Client)
         service.recordRefusal(
             Credentials{req.get("Authorization", ""), req.get("X-Gov-Key", ""), "", "", ""}.claimedKeyId(),
-            route.label(), "body over the cap (" + std::to_string(req.getContentLength64()) + " bytes)", call.remote);
+            route.label(), "body over the cap (" + std::to_string(length) + " bytes)", call.remote);
       return call.sendJson(413,
                            errorBody("too_large", "the request body is larger than " + std::to_string(cap) + " bytes"));
     }

@@ -578,6 +578,17 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_a_clear_4xx_and_the_server_keeps_serving) {
   BOOST_TEST(contains(tooMany, "\"error\":\"too_large\""), tooMany);
   const auto garbage = rawExchange(gw.port(), "HELLO\r\n\r\n");
   BOOST_TEST(garbage.rfind("HTTP/1.1 400", 0) == 0, garbage);
+  // Body framing: a bad length, a length beside chunked encoding, no length at all.
+  const std::string post = "POST /v1/push/tiny HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + c.token() + "\r\n";
+  for (const char* framing :
+       {"Content-Length: abc\r\n", "Content-Length: -5\r\n", "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n"}) {
+    const auto a = rawExchange(gw.port(), post + framing + "\r\n[{}]\r\n");
+    BOOST_TEST(a.rfind("HTTP/1.1 400", 0) == 0, framing << ": " << a);
+    BOOST_TEST(contains(a, "\"error\":\"invalid_input\""), a);
+  }
+  const auto noLength = rawExchange(gw.port(), post + "Connection: close\r\n\r\n");
+  BOOST_TEST(noLength.rfind("HTTP/1.1 400", 0) == 0, noLength);
+  BOOST_TEST(contains(noLength, "the body is empty"), noLength);
 
   // No stack traces, paths or SQL in any error body seen above; still serving.
   BOOST_TEST(gw.get("/healthz").status == 200);
