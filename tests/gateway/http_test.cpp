@@ -869,11 +869,15 @@ BOOST_AUTO_TEST_CASE(govsync_serve_runs_the_gateway_end_to_end) {
   TempDir d;
   d.write("maps/tiny.yaml", kTinyMapping);
   fs::create_directories(d.file("codes"));
-  const std::string config =
-      d.write("govsync.yaml", "data_dir: " + d.file("data") + "\nmappings:\n  dir: " + d.file("maps") +
-                                  "\n  codes_dir: " + d.file("codes") + "\nhttp:\n  port: 0\n");
+  // A file connector beside the gateway, so /metrics and /v1/connectors have a connector to show.
+  d.write("drop/a.ndjson", tinyRow("F1") + "\n" + tinyRow("F2", ",\"sat\":\"x\"") + "\n");
+  const std::string config = d.write(
+      "govsync.yaml", "data_dir: " + d.file("data") + "\nmappings:\n  dir: " + d.file("maps") + "\n  codes_dir: " +
+                          d.file("codes") + "\nhttp:\n  port: 0\nconnectors:\n  - name: drop\n    type: file\n" +
+                          "    mapping: tiny\n    interval_seconds: 1\n    options:\n      dir: " + d.file("drop") +
+                          "\n      pattern: \"*.ndjson\"\n      format: ndjson\n      stable_seconds: 0\n");
   auto add = runProgram({cli, "client", "add", "--config", config, "--name", "e2e", "--department", "水务集团",
-                         "--scopes", "push:tiny,pull:*"});
+                         "--scopes", "push:tiny,pull:*,admin"});
   BOOST_TEST_REQUIRE(add.exit == 0, add);
   const auto at = add.out.find("token:");
   BOOST_TEST_REQUIRE(at != std::string::npos, add);
@@ -910,6 +914,20 @@ BOOST_AUTO_TEST_CASE(govsync_serve_runs_the_gateway_end_to_end) {
   auto pulled = curlRequest(url + "/v1/records", "GET", "", auth);
   BOOST_TEST(pulled.status == 200, pulled);
   BOOST_TEST(contains(pulled.body, "\"source_id\":\"E1\""), pulled);
+
+  // The connector's figures, from the sync engine.
+  std::string metrics;
+  for (int i = 0; i < 100 && !contains(metrics, "govsync_connector_rows_total{connector=\"drop\"} 2"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    metrics = curlRequest(url + "/metrics", "GET").body;
+  }
+  BOOST_TEST(contains(metrics, "govsync_connector_rows_total{connector=\"drop\"} 2"), metrics);
+  BOOST_TEST(contains(metrics, "govsync_connector_records_total{connector=\"drop\"} 1"), metrics);
+  BOOST_TEST(contains(metrics, "govsync_connector_dead_letters_total{connector=\"drop\"} 1"), metrics);
+  BOOST_TEST(contains(metrics, "govsync_connector_up{connector=\"drop\"} 1"), metrics);
+  auto connectors = curlRequest(url + "/v1/connectors", "GET", "", auth);
+  BOOST_TEST(contains(connectors.body, "\"name\":\"drop\",\"type\":\"file\",\"mapping\":\"tiny\""), connectors);
+  BOOST_TEST(curlRequest(url + "/v1/connectors/drop/run", "POST", "", auth).status == 202);
 
   auto listed = runProgram({cli, "client", "list", "--config", config});
   BOOST_TEST(contains(listed.out, "e2e"), listed);
