@@ -518,9 +518,9 @@ void HttpGateway::start() {
 
 void HttpGateway::stop() {
   auto& g = *impl_;
+  // `stopping` also cancels this front's long-polls (PullRequest::cancel).
   if (!g.server || g.stopping.exchange(true)) return;
   g.server->stop();             // no new connections
-  g.service.stop();             // long-polls answer within a moment
   g.connections.shutdownAll();  // idle keep-alive connections end now
   g.pool->joinAll();
   g.server.reset();

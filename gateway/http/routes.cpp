@@ -325,6 +325,7 @@ struct Handlers {
     req.source = strQuery(call, "source");
     req.region = strQuery(call, "region");
     req.waitSeconds = intQuery(call, "wait", 0, 0, 3600);
+    req.cancel = &g.stopping;
     WaitSlot slot(g, req.waitSeconds, call);
     sendPage(call, s().pull(call.who(), req), "{");
   }
@@ -339,6 +340,7 @@ struct Handlers {
     req.source = strQuery(call, "source");
     req.region = strQuery(call, "region");
     req.waitSeconds = intQuery(call, "wait", 0, 0, 3600);
+    req.cancel = &g.stopping;
     WaitSlot slot(g, req.waitSeconds, call);
     const auto page = s().subscriptionGet(call.who(), req);
     std::string prefix = "{\"name\":";

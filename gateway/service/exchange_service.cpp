@@ -488,7 +488,9 @@ store::FeedFilter ExchangeService::filterFor(const Principal& who, const std::st
 }
 
 PullResult ExchangeService::readPage(const Principal& who, int64_t after, size_t limit,
-                                     const store::FeedFilter& requested, int64_t waitSeconds) {
+                                     const store::FeedFilter& requested, int64_t waitSeconds,
+                                     const std::atomic<bool>* cancel) {
+  auto cancelled = [&] { return stopping_ || (cancel && cancel->load()); };
   // The kinds the caller may read: one filter kind when it can only read one;
   // dropped after reading when it can read two of three.
   store::FeedFilter filter = requested;
@@ -523,11 +525,11 @@ PullResult ExchangeService::readPage(const Principal& who, int64_t after, size_t
     // store (which this process's notifier does not hear about).
     for (int slice = 0;; ++slice) {
       const auto now = std::chrono::steady_clock::now();
-      if (stopping_ || now >= deadline) break;
+      if (cancelled() || now >= deadline) break;
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
       if (notifier.waitBeyond(q.after, std::min<int64_t>(left, 250)) > q.after || slice % 4 == 3) break;
     }
-    if (stopping_ || std::chrono::steady_clock::now() >= deadline) {
+    if (cancelled() || std::chrono::steady_clock::now() >= deadline) {
       result.page = store_.readFeed(q);
       if (postFilter)
         std::erase_if(result.page.entries, [&](const store::FeedEntry& e) { return !who.canPull(e.kind); });
@@ -542,7 +544,7 @@ PullResult ExchangeService::readPage(const Principal& who, int64_t after, size_t
 PullResult ExchangeService::pull(const Principal& who, const PullRequest& req) {
   const auto filter = filterFor(who, req.kind, req.source, req.region, "feed");
   const int64_t after = store::decodeCursor(req.after);
-  auto result = readPage(who, after, req.limit, filter, req.waitSeconds);
+  auto result = readPage(who, after, req.limit, filter, req.waitSeconds, req.cancel);
   std::string detail;
   JsonWriter w(detail);
   w.beginObject();
@@ -609,7 +611,7 @@ PullResult ExchangeService::subscriptionGet(const Principal& who, const Subscrip
     recordRefusal(who.name, target, "no pull scope for the subscription's kind", "");
     throw Error::notFound("no subscription '" + req.name + "'");
   }
-  auto result = readPage(who, sub->position, req.limit, sub->filter, req.waitSeconds);
+  auto result = readPage(who, sub->position, req.limit, sub->filter, req.waitSeconds, req.cancel);
   std::string detail;
   JsonWriter w(detail);
   w.beginObject();

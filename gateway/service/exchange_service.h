@@ -70,6 +70,8 @@ struct PullRequest {
   std::string source;
   std::string region;
   int64_t waitSeconds = 0;  ///< long-poll: wait up to this long for a change
+  /// The front's own stop flag: a long-poll ends soon after it is set.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 /// A page of the feed: the entries carry both served forms; the caller may
@@ -92,6 +94,7 @@ struct SubscriptionRequest {
   size_t limit = 0;
   std::string kind, source, region;  ///< the filter, used when the subscription is created
   int64_t waitSeconds = 0;
+  const std::atomic<bool>* cancel = nullptr;  ///< as PullRequest::cancel
 };
 
 struct SubscriptionState {
@@ -196,7 +199,9 @@ class ExchangeService {
   /// Whether the store answers.
   bool ready();
   ServiceStats stats();
-  /// Wakes long-polls and makes new ones return at once (shutdown).
+  /// Ends every long-poll of every front soon and makes new ones return at
+  /// once (process shutdown). A single front stopping sets its own
+  /// PullRequest::cancel flag instead.
   void stop();
   /// Waits until every audit entry queued so far is written.
   void flushAudit() { audit_.flush(); }
@@ -211,7 +216,7 @@ class ExchangeService {
   store::FeedFilter filterFor(const Principal& who, const std::string& kind, const std::string& source,
                               const std::string& region, const std::string& target);
   PullResult readPage(const Principal& who, int64_t after, size_t limit, const store::FeedFilter& filter,
-                      int64_t waitSeconds);
+                      int64_t waitSeconds, const std::atomic<bool>* cancel);
   PushRowsResult ingestRows(const Principal& who, const PushRowsRequest& request,
                             std::shared_ptr<const mapping::CompiledMapping> compiled);
 
