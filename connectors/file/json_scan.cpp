@@ -1,5 +1,7 @@
 #include "connectors/file/json_scan.h"
 
+#include "core/util/text.h"
+
 #include <cctype>
 #include <cstdlib>
 
@@ -181,24 +183,6 @@ std::string_view trim(std::string_view v) {
   while (!v.empty() && isWs(v.front())) v.remove_prefix(1);
   while (!v.empty() && isWs(v.back())) v.remove_suffix(1);
   return v;
-}
-
-void appendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 uint32_t hex4(std::string_view s, size_t i) {

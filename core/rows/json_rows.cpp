@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "core/rows/row_readers.h"
+#include "core/util/text.h"
 
 namespace govsync {
 
@@ -50,7 +51,7 @@ class JsonRowParser {
       }
       if (c < 0x20) return fail("control character in a string");
       if (c >= 0x80) {
-        const size_t n = utf8Length(p_);
+        const size_t n = utf8SequenceLength(s_, p_);
         if (!n) return fail("invalid UTF-8 in a string");
         p_ += n;
         continue;
@@ -96,25 +97,6 @@ class JsonRowParser {
     return fail("unterminated string");
   }
 
-  size_t utf8Length(size_t i) const {
-    const auto c = static_cast<unsigned char>(s_[i]);
-    auto cont = [&](size_t k) { return i + k < s_.size() && (static_cast<unsigned char>(s_[i + k]) & 0xC0) == 0x80; };
-    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-      if (!cont(1) || !cont(2)) return 0;
-      const auto c1 = static_cast<unsigned char>(s_[i + 1]);
-      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F)) return 0;
-      return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-      if (!cont(1) || !cont(2) || !cont(3)) return 0;
-      const auto c1 = static_cast<unsigned char>(s_[i + 1]);
-      if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F)) return 0;
-      return 4;
-    }
-    return 0;
-  }
-
   bool hex4(uint32_t& v) {
     if (p_ + 4 > s_.size()) return false;
     v = 0;
@@ -131,24 +113,6 @@ class JsonRowParser {
         return false;
     }
     return true;
-  }
-
-  static void appendUtf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
   }
 
   // Scans a number/true/false/null literal; returns its text.

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/util/error.h"
+#include "core/util/text.h"
 #include "core/util/time.h"
 
 namespace govsync::mapping {
@@ -54,25 +55,11 @@ std::vector<const FunctionSpec*> FunctionRegistry::list() const {
   return out;
 }
 
-namespace {
-size_t distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-}  // namespace
-
 std::string FunctionRegistry::suggest(std::string_view name) const {
   std::string best;
   size_t bestDistance = 4;
   for (const auto& [n, spec] : specs_) {
-    const size_t d = distance(name, n);
+    const size_t d = editDistance(name, n);
     if (d < bestDistance || (n.find(name) != std::string::npos && !name.empty() && bestDistance > 2)) {
       bestDistance = std::min(d, size_t{2});
       best = n;

@@ -9,6 +9,7 @@
 
 #include "core/record/record_rules.h"
 #include "core/util/crypto.h"
+#include "core/util/text.h"
 
 namespace govsync::mapping {
 
@@ -330,15 +331,7 @@ class Compiler {
     std::string best;
     size_t bestScore = 4;
     auto consider = [&](std::string_view candidate) {
-      std::vector<size_t> prev(candidate.size() + 1), cur(candidate.size() + 1);
-      for (size_t j = 0; j <= candidate.size(); ++j) prev[j] = j;
-      for (size_t i = 1; i <= name.size(); ++i) {
-        cur[0] = i;
-        for (size_t j = 1; j <= candidate.size(); ++j)
-          cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (name[i - 1] == candidate[j - 1] ? 0 : 1)});
-        std::swap(prev, cur);
-      }
-      if (prev[candidate.size()] < bestScore) bestScore = prev[candidate.size()], best = candidate;
+      if (const size_t d = editDistance(name, candidate); d < bestScore) bestScore = d, best = candidate;
     };
     for (const auto& f : schema::envelopeFields()) consider(f.name);
     for (const auto& f : schema::bodyFields(m_.kind)) consider(f.name);
