@@ -35,13 +35,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-KeySpec key(std::string name, ValueKind kind, std::string def, std::string doc) {
-  KeySpec k;
-  k.name = std::move(name);
-  k.kind = kind;
-  k.defaultValue = std::move(def);
-  k.doc = std::move(doc);
-  return k;
+KeySpec key(std::string name, ValueKind kind, std::string defaultValue, std::string doc) {
+  return declareKey(std::move(name), kind, std::move(defaultValue), std::move(doc));
 }
 
 KeySpec fileOptionKeys() {

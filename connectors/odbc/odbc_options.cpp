@@ -9,12 +9,7 @@ namespace govsync::connectors::odbc {
 namespace {
 
 KeySpec key(std::string name, ValueKind kind, std::string defaultValue, std::string doc) {
-  KeySpec k;
-  k.name = std::move(name);
-  k.kind = kind;
-  k.defaultValue = std::move(defaultValue);
-  k.doc = std::move(doc);
-  return k;
+  return declareKey(std::move(name), kind, std::move(defaultValue), std::move(doc));
 }
 
 KeySpec intKey(std::string name, std::string defaultValue, int64_t min, int64_t max, std::string doc) {

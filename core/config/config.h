@@ -42,6 +42,9 @@ struct KeySpec {
 /// The root section: every key govsync knows.
 const KeySpec& configSpec();
 
+/// A key declaration (for option tables: config_keys.cpp, connector types).
+KeySpec declareKey(std::string name, ValueKind kind, std::string defaultValue, std::string doc);
+
 class Config {
  public:
   /// Embedded defaults only (no file).

@@ -4,6 +4,15 @@
 
 namespace govsync {
 
+KeySpec declareKey(std::string name, ValueKind kind, std::string defaultValue, std::string doc) {
+  KeySpec k;
+  k.name = std::move(name);
+  k.kind = kind;
+  k.defaultValue = std::move(defaultValue);
+  k.doc = std::move(doc);
+  return k;
+}
+
 namespace {
 KeySpec str(std::string name, std::string def, std::string doc) {
   return {std::move(name), ValueKind::String, std::move(def), std::move(doc), 0, 0, {}, {}, false};
@@ -68,7 +77,8 @@ const KeySpec& configSpec() {
                   integer("timeout_seconds", 10, 1, 3600, "Socket receive/send timeout."),
                   integer("request_timeout_seconds", 30, 1, 3600,
                           "Whole-request deadline for headers and body (slow senders are cut off)."),
-                  integer("keep_alive_seconds", 5, 0, 3600, "Idle time a kept-alive connection waits for its next request."),
+                  integer("keep_alive_seconds", 5, 0, 3600,
+                          "Idle time a kept-alive connection waits for its next request."),
                   integer("max_keep_alive_requests", 1000, 0, 1000000,
                           "Requests per connection before it is closed (0 = no limit)."),
                   integer("max_waiting_pulls", 8, 0, 256,
