@@ -16,6 +16,20 @@ namespace govsync::gateway {
 
 namespace {
 
+// {"<key>": [items...]} with status 200 — the shape of every admin list.
+template <typename List, typename Write>
+void sendList(HttpCall& call, std::string_view key, const List& list, Write write) {
+  std::string out;
+  JsonWriter w(out);
+  w.beginObject();
+  w.key(key);
+  w.beginArray();
+  for (const auto& item : list) write(w, item);
+  w.endArray();
+  w.endObject();
+  call.sendJson(200, out);
+}
+
 using Access = Route::Access;
 
 // ------------------------------------------------------------ reading input
@@ -426,16 +440,8 @@ struct Handlers {
   }
 
   void mappings(HttpCall& call) {
-    const auto list = s().listMappings(call.who());
-    std::string out;
-    JsonWriter w(out);
-    w.beginObject();
-    w.key("mappings");
-    w.beginArray();
-    for (const auto& m : list) writeMappingStatus(w, m);
-    w.endArray();
-    w.endObject();
-    call.sendJson(200, out);
+    sendList(call, "mappings", s().listMappings(call.who()),
+             [](JsonWriter& w, const auto& item) { writeMappingStatus(w, item); });
   }
 
   void mapping(HttpCall& call) {
@@ -653,16 +659,8 @@ struct Handlers {
   }
 
   void clients(HttpCall& call) {
-    const auto list = s().listClients(call.who());
-    std::string out;
-    JsonWriter w(out);
-    w.beginObject();
-    w.key("clients");
-    w.beginArray();
-    for (const auto& c : list) writeClient(w, c);
-    w.endArray();
-    w.endObject();
-    call.sendJson(200, out);
+    sendList(call, "clients", s().listClients(call.who()),
+             [](JsonWriter& w, const auto& item) { writeClient(w, item); });
   }
 
   void createClient(HttpCall& call) {
