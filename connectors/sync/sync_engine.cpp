@@ -207,9 +207,20 @@ bool SyncEngine::trigger(const std::string& name) {
 
 std::vector<ConnectorStatus> SyncEngine::status() const {
   std::vector<ConnectorStatus> out;
+  const int64_t now = nowMillis();
   for (const auto& rt : runtimes_) {
-    std::lock_guard lock(rt->mutex);
-    out.push_back(rt->status);
+    {
+      std::lock_guard lock(rt->mutex);
+      out.push_back(rt->status);
+    }
+    auto& s = out.back();
+    if (s.caughtUpAt) s.lagSeconds = (now - s.caughtUpAt) / 1000;
+    try {
+      const auto recent = store_.listReconciliations(s.name, 1);
+      if (!recent.empty()) s.lastReconciliation = recent.front();
+    } catch (const std::exception&) {
+      // Status must answer even while the store is down; the error shows elsewhere.
+    }
   }
   return out;
 }

@@ -41,6 +41,11 @@ struct ConnectorStatus {
   std::string lastError;
   std::string checkpoint;
   IngestSummary totals;  ///< since start
+  /// Seconds since the connector last read its source to the end (how stale
+  /// its data may be); -1 before the first complete pass.
+  int64_t lagSeconds = -1;
+  /// The latest `govsync reconcile` result for this connector, if any.
+  std::optional<store::Reconciliation> lastReconciliation;
 };
 
 struct SyncOptions {

@@ -132,6 +132,18 @@ std::string HttpMetrics::render(const ServiceStats& st, const ServerFigures& sv)
   for (const auto& c : st.connectors)
     sample(out, "govsync_connector_up", "connector=\"" + label(c.name) + "\"",
            c.state == "backoff" || c.state == "error" ? 0 : 1);
+  header(out, "govsync_connector_lag_seconds", "gauge",
+         "Seconds since the connector last read its source to the end (-1: not yet).");
+  for (const auto& c : st.connectors)
+    sample(out, "govsync_connector_lag_seconds", "connector=\"" + label(c.name) + "\"",
+           static_cast<double>(c.lagSeconds));
+  header(out, "govsync_connector_reconciliation_missing", "gauge",
+         "Source rows of the last reconciled day not accounted for by records or dead letters.");
+  for (const auto& c : st.connectors)
+    if (c.lastReconciliation && c.lastReconciliation->missing())
+      sample(out, "govsync_connector_reconciliation_missing",
+             "connector=\"" + label(c.name) + "\",day=\"" + label(c.lastReconciliation->day) + "\"",
+             static_cast<double>(*c.lastReconciliation->missing()));
   return out;
 }
 

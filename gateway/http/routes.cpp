@@ -407,6 +407,29 @@ struct Handlers {
       time(w, "next_run_at", c.nextRunAt);
       w.key("consecutive_failures");
       w.integer(c.consecutiveFailures);
+      w.key("lag_seconds");
+      w.integer(c.lagSeconds);
+      if (const auto& r = c.lastReconciliation) {
+        w.key("reconciliation");
+        w.beginObject();
+        w.key("day");
+        w.string(r->day);
+        w.key("source_rows");
+        if (r->sourceRows)
+          w.integer(*r->sourceRows);
+        else
+          w.null();
+        w.key("records");
+        w.integer(r->records);
+        w.key("dead_letters");
+        w.integer(r->deadLetters);
+        w.key("missing");
+        if (const auto m = r->missing())
+          w.integer(*m);
+        else
+          w.null();
+        w.endObject();
+      }
       w.key("totals");
       w.beginObject();
       for (auto [k, v] : {std::pair{"rows", c.totals.rows},

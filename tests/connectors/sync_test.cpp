@@ -300,6 +300,11 @@ BOOST_AUTO_TEST_CASE(reconciliation_counts_records_and_dead_letters_of_the_day) 
   BOOST_REQUIRE_EQUAL(saved.size(), 1u);
   BOOST_CHECK_EQUAL(*saved[0].sourceRows, 12);
   BOOST_CHECK_THROW(store->reconcile("seq1", "seq", "27/11/2026", 1), Error);
+  // Connector status (GET /v1/connectors, /metrics) carries the figure and the lag.
+  const auto status = engine.status().at(0);
+  BOOST_REQUIRE(status.lastReconciliation);
+  BOOST_CHECK_EQUAL(*status.lastReconciliation->missing(), 2);
+  BOOST_CHECK_GE(status.lagSeconds, 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
