@@ -30,6 +30,9 @@
 
 namespace govsync::gateway {
 
+/// Nesting allowed in JSON bodies (pushed rows, sample rows).
+inline constexpr size_t kMaxJsonDepth = 32;
+
 struct ServiceOptions {
   size_t maxPageSize = 1000;  ///< pull limits are clamped to this
   size_t defaultPageSize = 100;
