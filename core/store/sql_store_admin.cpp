@@ -445,8 +445,7 @@ bool SqlStore::recordNonce(const std::string& keyId, const std::string& nonce, i
   auto conn = pool_.acquire();
   return inTransaction(*conn, true, [&] {
     conn->query("DELETE FROM nonces WHERE expires_at < ?", {nowMillis()});
-    return !conn
-                ->query(
+    return !conn->query(
                     "INSERT INTO nonces (key_id, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT (key_id, nonce) DO "
                     "NOTHING RETURNING key_id",
                     {keyId, nonce, expiresAt})
@@ -474,7 +473,8 @@ IdempotentAnswer SqlStore::saveIdempotent(const std::string& keyId, const std::s
     conn->query(
         "INSERT INTO idempotency_keys (key_id, idem_key, request_hash, status, response, created_at) VALUES (?, ?, ?, "
         "?, ?, ?) ON CONFLICT (key_id, idem_key) DO NOTHING",
-        {keyId, key, answer.requestHash, answer.status, answer.body, answer.createdAt ? answer.createdAt : nowMillis()});
+        {keyId, key, answer.requestHash, answer.status, answer.body,
+         answer.createdAt ? answer.createdAt : nowMillis()});
     auto rows = conn->query(kIdempotentColumns, {keyId, key});
     return IdempotentAnswer{rows.text(0, 0), rows.integer(0, 1), rows.text(0, 2), rows.integer(0, 3)};
   });
