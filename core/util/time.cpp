@@ -92,12 +92,13 @@ bool digits(std::string_view s, size_t pos, size_t n, unsigned& v) {
   }
   return true;
 }
+}  // namespace
+
 unsigned daysInMonth(int64_t y, unsigned m) {
   static const unsigned k[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
   return k[m - 1];
 }
-}  // namespace
 
 std::optional<int64_t> parseRfc3339(std::string_view s) {
   unsigned y, mo, d, h, mi, se;

@@ -14,6 +14,10 @@ namespace govsync {
 /// Current wall-clock time in ms since the epoch.
 int64_t nowMillis();
 
+inline constexpr int64_t kMillisPerDay = 86400000;
+
+/// Days in `month` (1–12) of proleptic Gregorian `year`.
+unsigned daysInMonth(int64_t year, unsigned month);
 /// Days since 1970-01-01 of a proleptic Gregorian civil date.
 int64_t daysFromCivil(int64_t y, unsigned m, unsigned d);
 /// Inverse of daysFromCivil.
