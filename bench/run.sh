@@ -2,14 +2,41 @@
 # Runs every benchmark and rewrites BENCHMARKS.md with the figures of this
 # run only, each beside its baseline measured in the same run.
 #   bench/run.sh [ROWS]      (default 1,000,000)
+# GOVSYNC_BENCH_ONLY=gateway runs only the gateway benchmarks (bench/gateway_bench.sh)
+# and replaces only the "## Gateway" section of BENCHMARKS.md, keeping the others.
+# GOVSYNC_BENCH_BUILD=0 skips the build (benchmarks the binaries already in build/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
-# jq, bc, PostgreSQL and sqlite3 come with the test packages.
+only=${GOVSYNC_BENCH_ONLY:-}
+case "$only" in
+  "" | gateway) ;;
+  *) echo "bench: GOVSYNC_BENCH_ONLY must be empty (everything) or gateway" >&2; exit 2 ;;
+esac
+# jq, bc, PostgreSQL, sqlite3, wrk and nginx come with the test packages.
 if [ "$(id -u)" = 0 ]; then bash scripts/install-deps.sh --test; fi
-bash scripts/build.sh >/dev/null
+if [ "${GOVSYNC_BENCH_BUILD:-1}" != 0 ]; then bash scripts/build.sh >/dev/null; fi
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+gateway=$(mktemp)
+trap 'rm -f "$out" "$gateway"' EXIT
+
+# --- gateway: feed pull vs nginx, push into SQLite / PostgreSQL, long-poll latency ---
+if [ "$only" = gateway ]; then
+  echo "bench: gateway only…" >&2
+  bash bench/gateway_bench.sh "$gateway"
+  [ -f BENCHMARKS.md ] || printf '# Benchmarks\n' >BENCHMARKS.md
+  # The section in place of the old one (up to the next "## " heading), or at the end.
+  awk -v section="$gateway" '
+    function emit(  line) { while ((getline line < section) > 0) print line; close(section); done = 1 }
+    /^## Gateway \(gateway issue\)$/ { emit(); skip = 1; next }
+    skip && /^## / { skip = 0; print "" }
+    !skip { print }
+    END { if (!done) { print ""; emit() } }' BENCHMARKS.md >"$out"
+  cp "$out" BENCHMARKS.md
+  echo "bench: updated the gateway section of BENCHMARKS.md" >&2
+  cat BENCHMARKS.md
+  exit 0
+fi
 
 echo "bench: mapping (${rows} rows)…" >&2
 build/bench/mapping_bench "$PWD" "$rows" 3 >"$out"
@@ -55,6 +82,8 @@ t0=$(now); sqlite3 /tmp/govsync-bench-import.db -cmd ".mode csv" ".import /tmp/g
 sqlite_import=$(rate "$crows" "$t0" "$t1")
 bash tests/scripts/postgres.sh stop >&2
 rm -f /tmp/govsync-bench-mapped.csv /tmp/govsync-bench-import.db /tmp/govsync-bench-store.db*
+echo "bench: gateway…" >&2
+bash bench/gateway_bench.sh "$gateway"
 cj() { echo "$1" | jq -r ".$2"; }
 ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
 
@@ -105,5 +134,7 @@ PostgreSQL table with a primary key, and sqlite3 \`.import\` of them into an SQL
 Targets (issue): map only ≥ 50% of the psql rate; SQLite store ≥ 100% of sqlite3 .import; PostgreSQL store ≥ 50% of
 COPY with a primary key; peak RSS < 200 MB whatever the table size.
 MD
+echo >>BENCHMARKS.md
+cat "$gateway" >>BENCHMARKS.md
 echo "bench: wrote BENCHMARKS.md" >&2
 cat BENCHMARKS.md
