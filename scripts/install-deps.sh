@@ -9,7 +9,7 @@ build_pkgs=(cmake ninja-build g++ pkg-config python3
   zlib1g-dev libicu-dev libboost-test-dev)
 run_pkgs=(sqlite3 odbc-postgresql libsqliteodbc odbc-mariadb tzdata ca-certificates)
 test_pkgs=(bc postgresql mariadb-server python3-thrift python3-pyodbc curl jq openssl clang libclang-rt-14-dev
-  chromium)
+  chromium wrk nginx-light)
 want=("${build_pkgs[@]}" "${run_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")
 missing=()
@@ -23,3 +23,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # The Debian postgresql/mariadb packages start system-wide servers on
 # install; the tests run their own throwaway servers instead.
+# Likewise nginx (the gateway benchmark starts its own on a temporary
+# prefix): stop and disable one the install just started.
+if [[ " ${missing[*]-} " == *" nginx-light "* ]]; then
+  { service nginx stop && update-rc.d nginx disable; } >/dev/null 2>&1 || true
+fi
