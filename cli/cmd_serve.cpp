@@ -1,9 +1,9 @@
 // `govsync serve`: the long-lived process. Opens the configured store, loads
 // the platform mappings and keeps them current (a changed file is recompiled;
 // one that fails to compile never replaces the running version), runs the
-// sync engine, then serves the HTTP gateway — until SIGINT or SIGTERM, when
-// the gateway stops first (no new requests; those in flight finish) and the
-// sync engine after it.
+// sync engine, then serves the HTTP and Thrift gateways — until SIGINT or
+// SIGTERM, when the gateways stop first (no new requests; those in flight
+// finish) and the sync engine after them.
 #include <signal.h>
 
 #include <chrono>
@@ -15,6 +15,7 @@
 #include "gateway/auth/authenticator.h"
 #include "gateway/http/http_gateway.h"
 #include "gateway/service/exchange_service.h"
+#include "gateway/thrift/thrift_gateway.h"
 #include "mappings/engine/mapping_set.h"
 
 namespace govsync::cli {
@@ -48,6 +49,7 @@ int serve(const std::vector<std::string>& argv) {
 
   const Config config = loadConfig(args);
   const auto httpOptions = gateway::HttpOptions::fromConfig(config);
+  const auto thriftOptions = gateway::ThriftOptions::fromConfig(config);
   auto store = openConfiguredStore(config);
   const auto masterKey =
       gateway::MasterKey::load(config.getString("auth.master_key"), config.getString("data_dir"), true);
@@ -79,14 +81,23 @@ int serve(const std::vector<std::string>& argv) {
   gateway::ExchangeService service(*store, mappings, &engine, masterKey);
   gateway::Authenticator authenticator(*store, masterKey, httpOptions.signatureWindowSeconds);
   gateway::HttpGateway http(service, authenticator, httpOptions);
+  gateway::ThriftGateway thrift(service, authenticator, thriftOptions);
   try {
     http.start();
+    if (thriftOptions.enabled) thrift.start();
   } catch (...) {
+    http.stop();
     engine.stop();
     throw;
   }
   std::cout << "  http:          listening on " << http.url() << (httpOptions.requireClientCert ? " (mutual TLS)" : "")
             << " (" << httpOptions.threads << " threads, body cap " << httpOptions.maxBodyBytes << " bytes)\n";
+  if (thriftOptions.enabled)
+    std::cout << "  thrift:        listening on " << thrift.url()
+              << (thriftOptions.requireClientCert ? " (mutual TLS)" : "") << " (" << thriftOptions.threads
+              << " threads, frame cap " << thriftOptions.maxFrameBytes << " bytes)\n";
+  else
+    std::cout << "  thrift:        off (thrift.enabled: false)\n";
   std::cout << "Press Ctrl-C to stop." << std::endl;
 
   int sig = 0;
@@ -102,6 +113,7 @@ int serve(const std::vector<std::string>& argv) {
   std::cout << "govsync: stopping on " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
             << "; letting requests and batches in flight finish" << std::endl;
   http.stop();
+  thrift.stop();
   engine.stop();
   std::cout << "govsync: stopped" << std::endl;
   return 0;

@@ -101,11 +101,44 @@ const KeySpec& configSpec() {
                       integer("signature_window_seconds", 300, 10, 3600,
                               "Signed requests: largest difference between X-Gov-Timestamp and the server clock."),
                   }),
-          section("thrift", "The Thrift gateway.",
-                  {
-                      str("listen", "127.0.0.1", "Address to listen on."),
-                      integer("port", 9090, 0, 65535, "TCP port; 0 picks a free one."),
-                  }),
+          section(
+              "thrift", "The Thrift gateway (binary protocol, framed transport; per-client rate limits as for http).",
+              {
+                  boolean("enabled", true, "false serves HTTP only."),
+                  str("listen", "127.0.0.1", "Address to listen on (loopback until configured otherwise)."),
+                  integer("port", 9090, 0, 65535, "TCP port; 0 picks a free one."),
+                  section("tls", "TLS (1.2 or later only). Off unless cert_file is set.",
+                          {
+                              str("cert_file", "", "Server certificate chain (PEM); setting it turns TLS on."),
+                              str("key_file", "", "The certificate's private key (PEM)."),
+                              str("ca_file", "", "CA certificates (PEM) that client certificates must chain to."),
+                              boolean("require_client_cert", false,
+                                      "Refuse connections without a client certificate from ca_file (mutual TLS)."),
+                              {"allowed_peers",
+                               ValueKind::StringList,
+                               "",
+                               "With require_client_cert: the client certificate names (DNS subjectAltName or common "
+                               "name) allowed to connect; empty = any certificate from ca_file.",
+                               0,
+                               0,
+                               {},
+                               {},
+                               false},
+                          }),
+                  integer("threads", 16, 1, 256,
+                          "Worker threads; each serves one connection at a time, so this is also the concurrent-client "
+                          "limit (further connections wait in the accept backlog)."),
+                  integer("timeout_seconds", 60, 1, 3600,
+                          "Receive/send timeout: an idle or stalled connection is closed after it."),
+                  integer("max_frame_bytes", 20971520, 4096, 1073741824,
+                          "Largest framed message (a larger frame header closes the connection before anything is "
+                          "allocated)."),
+                  integer("max_string_bytes", 16777216, 1024, 1073741824,
+                          "Largest string or binary field (a pushed body is one)."),
+                  integer("max_container_items", 100000, 16, 100000000,
+                          "Largest list, set or map (e.g. records in one pushRecords)."),
+                  integer("recursion_depth", 16, 4, 64, "Deepest nesting of structs read from a client."),
+              }),
           section("mappings", "Mapping files.",
                   {
                       str("dir", "mappings/platforms", "Folder of platform mapping files (*.yaml)."),
@@ -147,6 +180,15 @@ const KeySpec& configSpec() {
                 false},
            },
            false},
+          section("reviews", "Good/bad reviews (好差评): rectification of bad reviews.",
+                  {
+                      integer("rectify_working_days", 5, 0, 365,
+                              "Working days a bad review's rectification is due after its evaluation (due at the end "
+                              "of that working day, Asia/Shanghai)."),
+                      str("calendar_file", "config/calendar/cn-holidays.csv",
+                          "Public holidays and make-up working days (date,type,name CSV); years it does not list "
+                          "count weekends only."),
+                  }),
           section(
               "log", "Logging.",
               {choice("level", "information", {"error", "warning", "information", "debug"}, "Lowest level written.")}),

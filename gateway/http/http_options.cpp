@@ -24,14 +24,21 @@ HttpOptions HttpOptions::fromConfig(const Config& c) {
   o.rateBurst = static_cast<double>(c.getInt("http.rate_limit.burst"));
   o.authFailuresPerMinute = static_cast<double>(c.getInt("http.rate_limit.auth_failures_per_minute"));
   o.signatureWindowSeconds = c.getInt("auth.signature_window_seconds");
-  if (o.tls() && o.tlsKeyFile.empty())
-    throw Error::config(c.whereIs("http.tls.cert_file") + ": http.tls.key_file is required with http.tls.cert_file");
-  if (o.requireClientCert && o.tlsCaFile.empty())
-    throw Error::config(c.whereIs("http.tls.require_client_cert") +
-                        ": http.tls.require_client_cert needs http.tls.ca_file (the CA client certificates chain to)");
-  if (!o.tls() && (o.requireClientCert || !o.tlsCaFile.empty()))
-    throw Error::config(c.whereIs("http.tls.ca_file") + ": client certificates need HTTPS (http.tls.cert_file)");
+  checkTlsSection(c, "http");
   return o;
+}
+
+void checkTlsSection(const Config& c, const std::string& front) {
+  const std::string t = front + ".tls.";
+  const bool tls = !c.getString(t + "cert_file").empty(), requireCert = c.getBool(t + "require_client_cert");
+  const bool ca = !c.getString(t + "ca_file").empty();
+  if (tls && c.getString(t + "key_file").empty())
+    throw Error::config(c.whereIs(t + "cert_file") + ": " + t + "key_file is required with " + t + "cert_file");
+  if (requireCert && !ca)
+    throw Error::config(c.whereIs(t + "require_client_cert") + ": " + t + "require_client_cert needs " + t +
+                        "ca_file (the CA client certificates chain to)");
+  if (!tls && (requireCert || ca))
+    throw Error::config(c.whereIs(t + "ca_file") + ": client certificates need TLS (" + t + "cert_file)");
 }
 
 }  // namespace govsync::gateway

@@ -31,4 +31,9 @@ struct HttpOptions {
   static HttpOptions fromConfig(const Config& config);
 };
 
+/// Checks a front's `tls` section (`<front>.tls.*`: cert_file, key_file,
+/// ca_file, require_client_cert) for combinations that cannot work; throws
+/// Error(Config) naming the file, line and key.
+void checkTlsSection(const Config& config, const std::string& front);
+
 }  // namespace govsync::gateway

@@ -32,18 +32,20 @@ class TestCertificates {
 
   std::string path(const std::string& name) const { return dir_ + "/" + name; }
 
- private:
-  void run(const std::string& command) const {
-    const std::string full = "cd '" + dir_ + "' && " + command + " >/dev/null 2>&1";
-    if (std::system(full.c_str()) != 0) throw std::runtime_error("failed: " + command);
-  }
-  // A key and a certificate signed by ca.crt with the given extension.
+  /// A key (<name>.key) and a certificate (<name>.crt) signed by ca.crt with
+  /// the given extension, e.g. "subjectAltName=DNS:dept-a.client".
   void issue(const std::string& name, const std::string& san) const {
     std::ofstream(path(name + ".ext")) << san << "\n";
     run("openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout " + name + ".key -out " + name +
         ".csr -subj '/CN=" + name + "'");
     run("openssl x509 -req -in " + name + ".csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out " + name +
         ".crt -extfile " + name + ".ext");
+  }
+
+ private:
+  void run(const std::string& command) const {
+    const std::string full = "cd '" + dir_ + "' && " + command + " >/dev/null 2>&1";
+    if (std::system(full.c_str()) != 0) throw std::runtime_error("failed: " + command);
   }
   std::string dir_;
 };

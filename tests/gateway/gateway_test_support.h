@@ -32,6 +32,7 @@
 #include "gateway/auth/keys.h"
 #include "gateway/http/http_gateway.h"
 #include "gateway/service/exchange_service.h"
+#include "gateway/thrift/thrift_gateway.h"
 
 extern char** environ;
 
@@ -267,7 +268,25 @@ class TestGateway {
     http = std::make_unique<gateway::HttpGateway>(*service, *auth, options);
     http->start();
   }
-  ~TestGateway() { http->stop(); }
+  ~TestGateway() {
+    if (thrift) thrift->stop();
+    http->stop();
+  }
+
+  /// Starts the Thrift front over the same service.
+  void startThrift(gateway::ThriftOptions options = thriftDefaults()) {
+    thrift = std::make_unique<gateway::ThriftGateway>(*service, *auth, std::move(options));
+    thrift->start();
+  }
+  static gateway::ThriftOptions thriftDefaults() {
+    gateway::ThriftOptions o;
+    o.listen = "127.0.0.1";
+    o.port = 0;
+    o.threads = 8;
+    o.ratePerSecond = 0;
+    o.authFailuresPerMinute = 0;
+    return o;
+  }
 
   static gateway::HttpOptions defaults() {
     gateway::HttpOptions o;
@@ -297,7 +316,16 @@ class TestGateway {
   std::unique_ptr<gateway::ExchangeService> service;
   std::unique_ptr<gateway::Authenticator> auth;
   std::unique_ptr<gateway::HttpGateway> http;
+  std::unique_ptr<gateway::ThriftGateway> thrift;
 };
+
+/// `openssl s_client` with one protocol version forced; the client's own
+/// security level is lowered so that only the server can refuse.
+inline Run tlsHandshake(int port, const std::string& version) {
+  return runProgram({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port), "-" + version, "-cipher",
+                     "DEFAULT@SECLEVEL=0", "-brief"},
+                    "");
+}
 
 inline Headers operator+(Headers a, const Headers& b) {
   a.insert(a.end(), b.begin(), b.end());

@@ -872,8 +872,9 @@ BOOST_AUTO_TEST_CASE(govsync_serve_runs_the_gateway_end_to_end) {
   // A file connector beside the gateway, so /metrics and /v1/connectors have a connector to show.
   d.write("drop/a.ndjson", tinyRow("F1") + "\n" + tinyRow("F2", ",\"sat\":\"x\"") + "\n");
   const std::string config = d.write(
-      "govsync.yaml", "data_dir: " + d.file("data") + "\nmappings:\n  dir: " + d.file("maps") + "\n  codes_dir: " +
-                          d.file("codes") + "\nhttp:\n  port: 0\nconnectors:\n  - name: drop\n    type: file\n" +
+      "govsync.yaml", "data_dir: " + d.file("data") + "\nmappings:\n  dir: " + d.file("maps") +
+                          "\n  codes_dir: " + d.file("codes") +
+                          "\nhttp:\n  port: 0\nthrift:\n  port: 0\nconnectors:\n  - name: drop\n    type: file\n" +
                           "    mapping: tiny\n    interval_seconds: 1\n    options:\n      dir: " + d.file("drop") +
                           "\n      pattern: \"*.ndjson\"\n      format: ndjson\n      stable_seconds: 0\n");
   auto add = runProgram({cli, "client", "add", "--config", config, "--name", "e2e", "--department", "水务集团",
@@ -907,6 +908,7 @@ BOOST_AUTO_TEST_CASE(govsync_serve_runs_the_gateway_end_to_end) {
   }
   BOOST_TEST_REQUIRE(!url.empty(), readFile(log));
   BOOST_TEST(url.rfind("http://127.0.0.1:", 0) == 0, url);
+  BOOST_TEST(contains(readFile(log), "thrift:        listening on thrift://127.0.0.1:"), readFile(log));
 
   const Headers auth = {{"Authorization", "Bearer " + token}};
   auto pushed = curlRequest(url + "/v1/push/tiny", "POST", "[" + tinyRow("E1") + "]", auth + kJson);

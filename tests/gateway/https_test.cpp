@@ -20,14 +20,6 @@ gateway::HttpOptions tlsOptions(const test::TestCertificates& certs) {
   return o;
 }
 
-// `openssl s_client` with one protocol version forced; the client's own
-// security level is lowered so that only the server can refuse.
-Run handshake(int port, const std::string& version) {
-  return runProgram({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port), "-" + version, "-cipher",
-                     "DEFAULT@SECLEVEL=0", "-brief"},
-                    "");
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(gateway_https)
@@ -56,13 +48,13 @@ BOOST_AUTO_TEST_CASE(https_with_a_test_ca_tls_1_2_or_later_only) {
   BOOST_TEST(plain.status != 200, plain);
 
   // TLS 1.1 is refused; TLS 1.2 and 1.3 are fine.
-  auto old = handshake(gw.port(), "tls1_1");
+  auto old = tlsHandshake(gw.port(), "tls1_1");
   BOOST_TEST(old.exit != 0, old);
   BOOST_TEST(!contains(old.out + old.err, "Protocol version: TLSv1.1"), old);
-  auto tls12 = handshake(gw.port(), "tls1_2");
+  auto tls12 = tlsHandshake(gw.port(), "tls1_2");
   BOOST_TEST(tls12.exit == 0, tls12);
   BOOST_TEST(contains(tls12.out + tls12.err, "TLSv1.2"), tls12);
-  auto tls13 = handshake(gw.port(), "tls1_3");
+  auto tls13 = tlsHandshake(gw.port(), "tls1_3");
   BOOST_TEST(tls13.exit == 0, tls13);
 
   // Still serving after the refused handshakes.

@@ -104,6 +104,7 @@ struct World {
         << "data_dir: " << (dir / "data").string() << "\n"
         << "mappings: {dir: " << (dir / "maps").string() << ", codes_dir: " << (dir / "codes").string() << "}\n"
         << "sync: {plugins_dir: " << (dir / "plugins").string() << "}\n"
+        << "http: {port: 0}\nthrift: {port: 0}\n"
         << "connectors:\n"
         << "  - name: gd\n    type: odbc\n    mapping: gd\n    interval_seconds: 1\n    batch_rows: 5000\n"
         << "    options:\n"

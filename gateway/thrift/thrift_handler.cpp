@@ -1,0 +1,222 @@
+#include "gateway/thrift/thrift_handler.h"
+
+#include <iostream>
+
+#include <thrift/TApplicationException.h>
+
+#include "core/record/record_json.h"
+#include "core/store/feed_cursor.h"
+#include "core/util/crypto.h"
+#include "gateway/thrift/exception_table.h"
+
+namespace govsync::gateway {
+
+namespace {
+
+// ---------------------------------------------------------- conversions
+
+api::RowResult toThrift(const connectors::RowResult& r) {
+  api::RowResult t;
+  t.row = static_cast<int32_t>(r.rowNumber);
+  switch (r.kind) {
+    case connectors::RowResult::Kind::Record:
+      t.outcome = api::RowOutcome::RECORD;
+      t.__set_record_id(r.recordId);
+      t.__set_version(r.version);
+      t.__set_changed(r.changed);
+      break;
+    case connectors::RowResult::Kind::Skipped: t.outcome = api::RowOutcome::SKIPPED; break;
+    case connectors::RowResult::Kind::DeadLetter:
+      t.outcome = api::RowOutcome::DEAD_LETTER;
+      if (r.deadLetterId) t.__set_dead_letter_id(r.deadLetterId);
+      t.__set_stage(r.stage);
+      if (!r.field.empty()) t.__set_field(r.field);
+      if (!r.function.empty()) t.__set_function_name(r.function);
+      if (!r.value.empty()) t.__set_value(r.value);
+      t.__set_reason(r.error);
+      break;
+  }
+  if (!r.warnings.empty()) t.__set_warnings(r.warnings);
+  return t;
+}
+
+void toThrift(api::PushRowsResult& out, const PushRowsResult& r) {
+  const auto& s = r.summary;
+  out.platform = r.platform;
+  out.mapping = r.mapping;
+  out.rows = static_cast<int32_t>(s.rows);
+  out.records = static_cast<int32_t>(s.records);
+  out.changed = static_cast<int32_t>(s.changed);
+  out.unchanged = static_cast<int32_t>(s.unchanged);
+  out.skipped = static_cast<int32_t>(s.skipped);
+  out.dead_letters = static_cast<int32_t>(s.deadLetters);
+  out.warnings = static_cast<int32_t>(s.warnings);
+  out.cursor = store::encodeCursor(s.headPosition);
+  out.results.reserve(r.rows.size());
+  for (const auto& row : r.rows) out.results.push_back(toThrift(row));
+  out.replayed = r.replayed;
+}
+
+/// Records leave the service as their served JSON (masked unless the caller
+/// holds `pii`); Thrift callers get the same values as typed records.
+void toThrift(api::FeedPage& out, const PullResult& r) {
+  out.records.reserve(r.page.entries.size());
+  for (const auto& e : r.page.entries) out.records.push_back(recordFromJsonText(r.served(e)));
+  out.next_cursor = r.next;
+  out.head = store::encodeCursor(r.page.head);
+}
+
+/// A count or a wait from a client: never negative.
+int64_t nonNegative(bool isSet, int32_t value, const char* field) {
+  if (!isSet) return 0;
+  if (value < 0) throw Error::invalidFields(std::string(field) + " is negative", {{field, "must be 0 or more"}});
+  return value;
+}
+
+std::string kindOf(bool isSet, schema::RecordKind::type kind) {
+  if (!isSet) return "";
+  const auto name = schema::kindName(kind);
+  if (name.empty()) throw Error::invalidFields("unknown record kind", {{"kind", "CASE, REVIEW or OBSERVATION"}});
+  return std::string(name);
+}
+
+/// The page, filter and wait of a pull or subscription request (the two
+/// share these fields in both the IDL and the service).
+template <class ServiceRequest, class ThriftRequest>
+void readPageRequest(ServiceRequest& req, const ThriftRequest& t, const std::atomic<bool>* cancel) {
+  req.limit = static_cast<size_t>(nonNegative(t.__isset.limit, t.limit, "limit"));
+  req.kind = kindOf(t.__isset.kind, t.kind);
+  if (t.__isset.source) req.source = t.source;
+  if (t.__isset.region) req.region = t.region;
+  req.waitSeconds = nonNegative(t.__isset.wait_seconds, t.wait_seconds, "wait_seconds");
+  req.cancel = cancel;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- calls
+
+Principal ThriftHandler::authenticate(const char* method, const api::Credential& c, std::string_view payload) {
+  Credentials cr;
+  if (c.__isset.token) cr.authorization = "Bearer " + c.token;
+  if (c.__isset.key_id) cr.keyId = c.key_id;
+  if (c.__isset.timestamp) cr.timestamp = std::to_string(c.timestamp);
+  if (c.__isset.nonce) cr.nonce = c.nonce;
+  if (c.__isset.signature) cr.signature = c.signature;
+  switch (cr.form()) {
+    case Credentials::Form::None: throw Error(ErrorCode::Unauthenticated, "no credentials");
+    case Credentials::Form::Bearer: return s_.auth.authenticateBearer(cr);
+    case Credentials::Form::Signature: return s_.auth.authenticateSignature(cr, "THRIFT", method, sha256Hex(payload));
+  }
+  throw Error(ErrorCode::Unauthenticated, "no credentials");
+}
+
+template <class Body>
+void ThriftHandler::call(const char* method, const api::Credential& credential, std::string_view payload, Body&& body) {
+  ++s_.calls;
+  const std::string target = std::string("thrift/") + method;
+  int64_t retry = 0;
+  try {
+    if (!s_.failureLimiter.allow(remote_, retry, false)) {
+      s_.service.recordRefusal(credential.__isset.key_id ? credential.key_id : "anonymous", target,
+                               "too many failed authentications", remote_);
+      throw Error(ErrorCode::RateLimited, "too many failed authentications from this address; retry later");
+    }
+    Principal who;
+    try {
+      who = authenticate(method, credential, payload);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::Unauthenticated) throw;
+      int64_t ignored = 0;
+      s_.failureLimiter.allow(remote_, ignored, true);
+      Credentials claimed;
+      if (credential.__isset.token) claimed.authorization = "Bearer " + credential.token;
+      if (credential.__isset.key_id) claimed.keyId = credential.key_id;
+      s_.service.recordRefusal(claimed.claimedKeyId(), target, e.what(), remote_);
+      throw;
+    }
+    if (!s_.clientLimiter.allow(who.keyId, retry)) {
+      s_.service.recordRefusal(who.name, target, "rate limit", remote_);
+      throw Error(ErrorCode::RateLimited, "too many requests; retry after " + std::to_string(retry) + " s");
+    }
+    body(who);
+  } catch (const Error& e) {
+    ++s_.failedCalls;
+    if (isServerSide(e))
+      std::cerr << "govsync thrift: " << method << " failed (" << errorCodeName(e.code()) << "): " << e.what()
+                << std::endl;
+    throwThriftException(e, retry);
+  } catch (const apache::thrift::TException&) {
+    ++s_.failedCalls;
+    throw;  // our own typed exceptions, already mapped
+  } catch (const std::exception& e) {
+    ++s_.failedCalls;
+    std::cerr << "govsync thrift: " << method << " failed: " << e.what() << std::endl;
+    throw apache::thrift::TApplicationException(apache::thrift::TApplicationException::INTERNAL_ERROR,
+                                                "internal error; the server log has the details");
+  }
+}
+
+void ThriftHandler::pushRows(api::PushRowsResult& out, const api::Credential& credential,
+                             const api::PushRowsRequest& request) {
+  call("pushRows", credential, request.body, [&](const Principal& who) {
+    PushRowsRequest req;
+    req.platform = request.platform;
+    req.body = request.body;
+    if (request.__isset.charset) req.charset = request.charset;
+    if (request.__isset.idempotency_key) req.idempotencyKey = request.idempotency_key;
+    toThrift(out, s_.service.pushRows(who, req));
+  });
+}
+
+void ThriftHandler::pushRecords(api::PushRecordsResult& out, const api::Credential& credential,
+                                const std::vector<schema::Record>& records) {
+  call("pushRecords", credential, {}, [&](const Principal& who) {
+    auto result = s_.service.pushRecords(who, records);
+    out.outcomes.reserve(result.outcomes.size());
+    for (const auto& o : result.outcomes) {
+      api::RecordOutcome t;
+      t.record_id = o.recordId;
+      t.version = o.version;
+      t.changed = o.changed;
+      out.outcomes.push_back(std::move(t));
+    }
+    out.cursor = store::encodeCursor(result.headPosition);
+  });
+}
+
+void ThriftHandler::pull(api::FeedPage& out, const api::Credential& credential, const api::PullRequest& request) {
+  call("pull", credential, {}, [&](const Principal& who) {
+    PullRequest req;
+    if (request.__isset.after) req.after = request.after;
+    readPageRequest(req, request, &s_.stopping);
+    toThrift(out, s_.service.pull(who, req));
+  });
+}
+
+void ThriftHandler::getRecord(schema::Record& out, const api::Credential& credential, const std::string& recordId) {
+  call("getRecord", credential, {},
+       [&](const Principal& who) { out = recordFromJsonText(s_.service.getRecord(who, recordId).json); });
+}
+
+void ThriftHandler::subscriptionGet(api::FeedPage& out, const api::Credential& credential,
+                                    const api::SubscriptionRequest& request) {
+  call("subscriptionGet", credential, {}, [&](const Principal& who) {
+    SubscriptionRequest req;
+    req.name = request.name;
+    readPageRequest(req, request, &s_.stopping);
+    toThrift(out, s_.service.subscriptionGet(who, req));
+  });
+}
+
+void ThriftHandler::subscriptionAck(api::SubscriptionState& out, const api::Credential& credential,
+                                    const std::string& name, const std::string& cursor) {
+  call("subscriptionAck", credential, {}, [&](const Principal& who) {
+    auto state = s_.service.subscriptionAck(who, name, cursor);
+    out.name = state.name;
+    out.cursor = state.cursor;
+    out.updated_at = state.updatedAt;
+  });
+}
+
+}  // namespace govsync::gateway

@@ -1,0 +1,60 @@
+// Internals of ThriftGateway shared by the server (thrift_gateway.cpp) and
+// the per-connection handler (thrift_handler.cpp).
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "ExchangeGateway.h"
+#include "gateway/auth/authenticator.h"
+#include "gateway/auth/rate_limiter.h"
+#include "gateway/service/exchange_service.h"
+#include "gateway/thrift/thrift_options.h"
+
+namespace govsync::gateway {
+
+/// What every connection's handler shares.
+struct ThriftShared {
+  ThriftShared(ExchangeService& s, const Authenticator& a, const ThriftOptions& o)
+      : service(s),
+        auth(a),
+        options(o),
+        clientLimiter(o.ratePerSecond, o.rateBurst),
+        failureLimiter(o.authFailuresPerMinute / 60.0, o.authFailuresPerMinute) {}
+
+  ExchangeService& service;
+  const Authenticator& auth;
+  const ThriftOptions& options;
+  RateLimiter clientLimiter, failureLimiter;
+  std::atomic<bool> stopping{false};
+  std::atomic<uint64_t> calls{0}, failedCalls{0}, connections{0};
+};
+
+/// One connection's handler: knows its peer, for audit and rate limits.
+class ThriftHandler : public api::ExchangeGatewayIf {
+ public:
+  ThriftHandler(ThriftShared& shared, std::string remote) : s_(shared), remote_(std::move(remote)) {}
+
+  void pushRows(api::PushRowsResult& out, const api::Credential& credential,
+                const api::PushRowsRequest& request) override;
+  void pushRecords(api::PushRecordsResult& out, const api::Credential& credential,
+                   const std::vector<schema::Record>& records) override;
+  void pull(api::FeedPage& out, const api::Credential& credential, const api::PullRequest& request) override;
+  void getRecord(schema::Record& out, const api::Credential& credential, const std::string& recordId) override;
+  void subscriptionGet(api::FeedPage& out, const api::Credential& credential,
+                       const api::SubscriptionRequest& request) override;
+  void subscriptionAck(api::SubscriptionState& out, const api::Credential& credential, const std::string& name,
+                       const std::string& cursor) override;
+
+ private:
+  /// Authenticates, rate-limits, runs `body` with the principal, and maps
+  /// every failure through the exception table.
+  template <class Body>
+  void call(const char* method, const api::Credential& credential, std::string_view payload, Body&& body);
+  Principal authenticate(const char* method, const api::Credential& credential, std::string_view payload);
+
+  ThriftShared& s_;
+  std::string remote_;
+};
+
+}  // namespace govsync::gateway
