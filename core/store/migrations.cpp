@@ -146,6 +146,57 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_by_time ON idempotency_keys (created_at);
 )SQL"},
+      // The review index is filled from existing records by backfillReviewIndex.
+      {5, "reviews: an index row per review with its rectification, rectification steps, the review feed", R"SQL(
+CREATE TABLE reviews (
+  record_id TEXT PRIMARY KEY,
+  source_system TEXT NOT NULL,
+  department TEXT NOT NULL,
+  agency_code TEXT NOT NULL,
+  window_id TEXT NOT NULL,
+  item_code TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  case_no TEXT NOT NULL,
+  level {BIGINT} NOT NULL,
+  eval_seq {BIGINT} NOT NULL,
+  evaluated_at {BIGINT} NOT NULL,
+  event_day TEXT NOT NULL,
+  event_month TEXT NOT NULL,
+  deleted {BIGINT} NOT NULL,
+  position {BIGINT} NOT NULL,
+  state {BIGINT} NOT NULL,
+  due_at {BIGINT},
+  rectified_at {BIGINT},
+  revisited_at {BIGINT},
+  note TEXT NOT NULL,
+  excluded {BIGINT} NOT NULL,
+  first_record_id TEXT
+);
+CREATE INDEX reviews_by_time ON reviews (evaluated_at);
+CREATE INDEX reviews_by_case ON reviews (case_no, source_system, eval_seq);
+CREATE INDEX reviews_unlinked ON reviews (case_no, source_system) WHERE first_record_id IS NULL AND eval_seq >= 2;
+CREATE TABLE rectification_steps (
+  record_id TEXT NOT NULL,
+  seq {BIGINT} NOT NULL,
+  from_state {BIGINT} NOT NULL,
+  to_state {BIGINT} NOT NULL,
+  actor TEXT NOT NULL,
+  at {BIGINT} NOT NULL,
+  note TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (record_id, seq)
+);
+CREATE TABLE review_changes (
+  position {BIGINT} PRIMARY KEY,
+  record_id TEXT NOT NULL,
+  level {BIGINT} NOT NULL,
+  department TEXT NOT NULL,
+  window_id TEXT NOT NULL
+);
+CREATE INDEX review_changes_by_level ON review_changes (level, position);
+CREATE INDEX review_changes_by_department ON review_changes (department, level, position);
+CREATE INDEX review_changes_by_window ON review_changes (window_id, level, position);
+)SQL"},
   };
   return all;
 }
@@ -185,6 +236,7 @@ void SqlStore::migrate() {
     for (const auto& m : migrations()) {
       if (m.version <= current) continue;
       conn->execScript(dialect_.ddl(m.ddl));
+      if (m.version == 5) backfillReviewIndex(*conn);
       conn->query("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
                   {int64_t{m.version}, std::string(m.description), nowMillis()});
     }

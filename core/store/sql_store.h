@@ -10,8 +10,12 @@
 // therefore sees every change at positions ≤ h, and can never skip one.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "core/store/sql_connection.h"
 #include "core/store/store.h"
@@ -27,6 +31,71 @@ struct Dialect {
 
   /// Substitutes {BIGINT}, {BLOB}, {AUTOID} in a DDL template.
   std::string ddl(std::string_view templ) const;
+};
+
+/// A record on its way into the store, prepared outside the transaction.
+struct PreparedRecord {
+  schema::Record record;
+  std::string hash;  ///< content hash of `record` as it will be written
+  bool tombstone = false;
+  // REVIEW records (the review side of a commit, sql_store_reviews.cpp):
+  reviews::RectificationFields incomingRectify;  ///< the rectify_* fields as given
+  std::string incomingHash;                      ///< `hash` of the record as given
+  bool rectifyAuthoritative = false;             ///< set by updateRectification: keep the given fields
+  std::optional<RectificationStep> step;         ///< the step this version records, if any
+};
+
+/// Builds PostgreSQL array literals, so a batch is written with a few
+/// statements over unnest() instead of several round trips per record.
+class ArrayLiteral {
+ public:
+  void text(std::string_view v);
+  void integer(int64_t v);
+  void null();
+  void bytes(std::string_view b);
+  /// A value: NULL, an integer or text (a Blob as bytes).
+  void value(const SqlValue& v);
+  std::string str() const { return out_ + "}"; }
+
+ private:
+  void open() { out_ += out_.size() > 1 ? "," : ""; }
+  std::string out_ = "{";
+};
+
+/// Inserts `rows` (each one value per column) into `table`: one statement
+/// over unnest() of typed arrays on PostgreSQL (`bulk`), a prepared statement
+/// per row on SQLite. `types` are the PostgreSQL array element types
+/// ("text", "bigint"); `tail` follows the insert (e.g. an ON CONFLICT clause
+/// — on PostgreSQL a key may then appear only once in `rows`).
+void insertRows(SqlConnection& conn, bool bulk, const std::string& table, const std::vector<std::string>& columns,
+                const std::vector<std::string>& types, const std::vector<std::vector<SqlValue>>& rows,
+                const std::string& tail = "");
+
+/// The review side of one commit transaction (sql_store_reviews.cpp): reads
+/// the review index rows of the batch's reviews, opens rectifications and
+/// carries the store's rectification into new versions (before the content
+/// hashes are compared), and writes the index rows, the review feed and the
+/// steps once positions are known.
+class ReviewCommit {
+ public:
+  ReviewCommit(SqlConnection& conn, bool bulk, ReviewPolicy policy, int64_t now);
+  ~ReviewCommit();
+  /// Reads what the index holds for the batch's REVIEW records.
+  void load(const std::vector<PreparedRecord>& records);
+  /// Sets the review's rectify_* fields (and its hash) for this version.
+  void prepare(PreparedRecord& p);
+  /// Writes the index rows; `changed` are the indexes of the records whose
+  /// change got a feed position (result.outcomes[i].position), in order.
+  void write(const std::vector<PreparedRecord>& records, const std::vector<size_t>& changed,
+             const CommitResult& result);
+
+ private:
+  struct Row;
+  SqlConnection& conn_;
+  bool bulk_;
+  ReviewPolicy policy_;
+  int64_t now_;
+  std::unordered_map<std::string, Row> rows_;
 };
 
 class SqlStore final : public Store {
@@ -77,14 +146,30 @@ class SqlStore final : public Store {
   IdempotentAnswer saveIdempotent(const std::string& keyId, const std::string& key, const IdempotentAnswer& answer,
                                   int64_t purgeBefore) override;
 
+  FeedPage readReviewFeed(const ReviewFeedQuery& query) override;
+  std::vector<ReviewStats> reviewStats(const ReviewStatsQuery& query) override;
+  std::optional<ReviewRectification> getRectification(std::string_view recordId) override;
+  RectificationResult updateRectification(const std::string& recordId, reviews::RectifyState toState,
+                                          const std::string& actor, const std::string& note, const std::string& reason,
+                                          int64_t nowMs) override;
+
  private:
-  struct PreparedRecord;
   CommitResult commitInTransaction(SqlConnection& conn, std::vector<PreparedRecord>& records, const CommitBatch& batch);
+  /// One feed page in a read transaction: `select` runs the page's query
+  /// (columns kFeedColumns, positions in (after, head], ordered, ≤ limit rows).
+  FeedPage readFeedPage(int64_t after, size_t limit,
+                        const std::function<SqlResult(SqlConnection&, int64_t head)>& select);
+  std::optional<ReviewRectification> readRectification(SqlConnection& conn, const std::string& recordId);
+  /// Fills the review index for reviews stored before it existed (migration 5).
+  void backfillReviewIndex(SqlConnection& conn);
 
   Dialect dialect_;
   std::string target_;
   SqlPool pool_;
 };
+
+/// The columns of `changes` a feed page selects, in readFeedPage's order.
+extern const char* const kFeedColumns;
 
 /// Feed filter ⇄ the JSON text kept with a subscription.
 std::string feedFilterToJson(const FeedFilter& filter);

@@ -72,21 +72,18 @@ std::string storableText(const std::string& s) {
 
 }  // namespace
 
-struct SqlStore::PreparedRecord {
-  Record record;
-  std::string hash;
-  bool tombstone = false;
-};
-
 CommitResult SqlStore::commit(const CommitBatch& batch) {
   // Everything that needs no lock happens before the transaction starts.
   std::vector<PreparedRecord> prepared;
   prepared.reserve(batch.records.size());
   for (const auto& input : batch.records) {
-    PreparedRecord p{input, {}, input.envelope.__isset.deleted && input.envelope.deleted};
+    PreparedRecord p;
+    p.record = input;
+    p.tombstone = input.envelope.__isset.deleted && input.envelope.deleted;
     normalizeRecord(p.record);
     validateRecord(p.record);
-    p.hash = contentHash(p.record);
+    p.hash = p.incomingHash = contentHash(p.record);
+    if (p.record.__isset.review) p.incomingRectify = reviews::rectificationOf(p.record.review);
     prepared.push_back(std::move(p));
   }
   for (int attempt = 1;; ++attempt) {
@@ -103,43 +100,49 @@ CommitResult SqlStore::commit(const CommitBatch& batch) {
   }
 }
 
-namespace {
-
-// PostgreSQL array literals, so a batch is written with a few statements
-// over unnest() instead of several round trips per record.
-class ArrayLiteral {
- public:
-  void text(std::string_view v) {
-    open();
-    out_ += '"';
-    for (char c : v) {
-      if (c == '"' || c == '\\') out_ += '\\';
-      out_ += c;
-    }
-    out_ += '"';
+void ArrayLiteral::text(std::string_view v) {
+  open();
+  out_ += '"';
+  for (char c : v) {
+    if (c == '"' || c == '\\') out_ += '\\';
+    out_ += c;
   }
-  void integer(int64_t v) {
-    open();
-    out_ += std::to_string(v);
-  }
-  void bytes(std::string_view b) {
-    static const char* hex = "0123456789abcdef";
-    open();
-    out_ += "\"\\\\x";  // "\\x..." : bytea hex input, backslash escaped for the array literal
-    for (unsigned char c : b) {
-      out_ += hex[c >> 4];
-      out_ += hex[c & 15];
-    }
-    out_ += '"';
-  }
-  std::string str() const { return out_ + "}"; }
+  out_ += '"';
+}
 
- private:
-  void open() { out_ += out_.size() > 1 ? "," : ""; }
-  std::string out_ = "{";
-};
+void ArrayLiteral::integer(int64_t v) {
+  open();
+  out_ += std::to_string(v);
+}
 
-}  // namespace
+void ArrayLiteral::null() {
+  open();
+  out_ += "NULL";
+}
+
+void ArrayLiteral::bytes(std::string_view b) {
+  static const char* hex = "0123456789abcdef";
+  open();
+  out_ += "\"\\\\x";  // "\\x..." : bytea hex input, backslash escaped for the array literal
+  for (unsigned char c : b) {
+    out_ += hex[c >> 4];
+    out_ += hex[c & 15];
+  }
+  out_ += '"';
+}
+
+void ArrayLiteral::value(const SqlValue& v) {
+  if (auto* i = std::get_if<int64_t>(&v))
+    integer(*i);
+  else if (auto* t = std::get_if<std::string>(&v))
+    text(*t);
+  else if (auto* b = std::get_if<Blob>(&v))
+    bytes(b->bytes);
+  else if (auto* d = std::get_if<double>(&v))
+    text(std::to_string(*d));
+  else
+    null();
+}
 
 CommitResult SqlStore::commitInTransaction(SqlConnection& conn, std::vector<PreparedRecord>& records,
                                            const CommitBatch& batch) {
@@ -184,6 +187,8 @@ CommitResult SqlStore::commitInTransaction(SqlConnection& conn, std::vector<Prep
     }
   }
   const std::unordered_map<std::string, Current> before = stored;
+  ReviewCommit reviewSide(conn, bulk, reviewPolicy(), now);
+  reviewSide.load(records);
 
   // 2. Decide, in batch order (a record may appear more than once).
   std::vector<Change> changes;
@@ -193,6 +198,7 @@ CommitResult SqlStore::commitInTransaction(SqlConnection& conn, std::vector<Prep
     auto& env = p.record.envelope;
     auto& outcome = result.outcomes[i];
     outcome.recordId = env.record_id;
+    if (env.kind == RecordKind::REVIEW) reviewSide.prepare(p);
     auto it = stored.find(env.record_id);
     const bool exists = it != stored.end();
     if ((!exists && p.tombstone) || (exists && it->second.hash == p.hash)) {
@@ -343,6 +349,10 @@ CommitResult SqlStore::commitInTransaction(SqlConnection& conn, std::vector<Prep
       }
     }
     result.headPosition = last;
+    std::vector<size_t> changed;
+    changed.reserve(changes.size());
+    for (const auto& c : changes) changed.push_back(c.index);
+    reviewSide.write(records, changed, result);
   } else {
     result.headPosition = conn.query("SELECT position FROM feed_head WHERE id = 1").integer(0, 0);
   }
@@ -385,29 +395,35 @@ std::optional<StoredRecord> SqlStore::getRecord(std::string_view recordId) {
   });
 }
 
+const char* const kFeedColumns =
+    "position, record_id, version, kind, source_system, region_code, department, deleted, committed_at, json_full, "
+    "json_masked, checksum";
+
 FeedPage SqlStore::readFeed(const FeedQuery& q) {
-  if (q.limit == 0) throw Error::invalid("a feed page needs a limit of at least 1");
   checkFeedFilter(q.filter);
-  std::string sql =
-      "SELECT position, record_id, version, kind, source_system, region_code, department, deleted, committed_at, "
-      "json_full, json_masked, checksum FROM changes WHERE position > ? AND position <= ?";
-  std::vector<SqlValue> params;
+  std::string sql = std::string("SELECT ") + kFeedColumns + " FROM changes WHERE position > ? AND position <= ?";
   if (q.filter.kind) sql += " AND kind = ?";
   if (!q.filter.sourceSystem.empty()) sql += " AND source_system = ?";
   if (!q.filter.regionPrefix.empty()) sql += " AND region_code LIKE ?";
   sql += " ORDER BY position LIMIT ?";
-
-  auto conn = pool_.acquire();
-  return inTransaction(*conn, false, [&] {
-    FeedPage page;
-    page.head = conn->query("SELECT position FROM feed_head WHERE id = 1").integer(0, 0);
-    params.emplace_back(q.after);
-    params.emplace_back(page.head);
+  return readFeedPage(q.after, q.limit, [&](SqlConnection& conn, int64_t head) {
+    std::vector<SqlValue> params{q.after, head};
     if (q.filter.kind) params.emplace_back(std::string(schema::kindName(*q.filter.kind)));
     if (!q.filter.sourceSystem.empty()) params.emplace_back(q.filter.sourceSystem);
     if (!q.filter.regionPrefix.empty()) params.emplace_back(q.filter.regionPrefix + "%");
     params.emplace_back(static_cast<int64_t>(q.limit));
-    auto rows = conn->query(sql, params);
+    return conn.query(sql, params);
+  });
+}
+
+FeedPage SqlStore::readFeedPage(int64_t after, size_t limit,
+                                const std::function<SqlResult(SqlConnection&, int64_t head)>& select) {
+  if (limit == 0) throw Error::invalid("a feed page needs a limit of at least 1");
+  auto conn = pool_.acquire();
+  return inTransaction(*conn, false, [&] {
+    FeedPage page;
+    page.head = conn->query("SELECT position FROM feed_head WHERE id = 1").integer(0, 0);
+    auto rows = select(*conn, page.head);
     page.entries.reserve(rows.size());
     for (size_t r = 0; r < rows.size(); ++r) {
       FeedEntry e;
@@ -429,7 +445,7 @@ FeedPage SqlStore::readFeed(const FeedQuery& q) {
     }
     // A full page ends at its last entry; a short page has seen everything
     // up to the head, matching or not.
-    page.next = page.entries.size() == q.limit ? page.entries.back().position : std::max(page.head, q.after);
+    page.next = page.entries.size() == limit ? page.entries.back().position : std::max(page.head, after);
     return page;
   });
 }

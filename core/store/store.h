@@ -7,15 +7,19 @@
 // default) and PostgreSQL. All methods are thread-safe.
 #pragma once
 
+#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/reviews/rectification.h"
+#include "core/reviews/working_days.h"
 #include "schema/record_schema.h"
 
 namespace govsync::store {
@@ -184,6 +188,121 @@ struct Reconciliation {
   }
 };
 
+// ------------------------------------------------------------- reviews (好差评)
+//
+// Every REVIEW record has a row in the store's review index, kept in the
+// same transaction as the record. A bad review (level ≤ 2) opens a
+// rectification (VERIFYING, due `ReviewPolicy::rectifyWorkingDays` working
+// days after its evaluation, core/reviews/working_days.h) when it is stored;
+// people move it on with Store::updateRectification
+// (core/reviews/rectification.h has the state machine).
+//
+// Once a rectification exists the store is its authority: a later version
+// of the review from its source carries the store's rectify_* fields (what the
+// source sends there is ignored), so a source that re-sends the review cannot
+// reset the loop. A review's first version may bring its own rectify_state
+// (a source that runs the loop itself, a historical import): it is taken as
+// is, recorded as a step by "source:<source_system>".
+//
+// A re-evaluation (eval_seq ≥ 2) is linked to the first evaluation of the
+// same matter: the review of the same source system whose source_id is the
+// extension `first_review_id`, if the record carries it; else the eval_seq 1
+// review of the same source system with the same case_no (办件编号 — 一事一评).
+// The link is made whichever of the two arrives first. Both evaluations count
+// in the statistics; the link lets a report show the outcome of a rectification.
+
+/// How rectifications are timed.
+struct ReviewPolicy {
+  /// Holidays and make-up working days; null = weekends only.
+  std::shared_ptr<const reviews::WorkingCalendar> calendar;
+  int rectifyWorkingDays = 5;  ///< a bad review's rectification is due this many working days later
+};
+
+/// One step of a rectification, as kept by the store.
+struct RectificationStep {
+  int64_t seq = 0;  ///< 1, 2, … per review
+  reviews::RectifyState from = schema::RectifyState::NONE;
+  reviews::RectifyState to = schema::RectifyState::NONE;
+  std::string actor;  ///< who: a person or client name; "system" when the store opened it
+  int64_t at = 0;
+  std::string note;
+  std::string reason;  ///< required for REJECTED_MALICIOUS
+};
+
+/// A review's rectification as the store holds it.
+struct ReviewRectification {
+  std::string recordId;
+  int32_t level = 0;
+  bool deleted = false;
+  reviews::RectifyState state = schema::RectifyState::NONE;
+  int64_t dueAt = 0;  ///< 0 = none
+  int64_t rectifiedAt = 0;
+  int64_t revisitedAt = 0;
+  std::string note;
+  bool excluded = false;                 ///< REJECTED_MALICIOUS: not a valid review any more
+  std::string firstRecordId;             ///< for a re-evaluation: the first evaluation's record id ("" if none)
+  int64_t position = 0;                  ///< feed position of the review's latest change
+  std::vector<RectificationStep> steps;  ///< in order
+};
+
+struct RectificationResult {
+  ReviewRectification rectification;  ///< after the step
+  RecordOutcome outcome;              ///< the review's new version and its feed position
+  int64_t headPosition = 0;
+};
+
+/// The review feed: the changes of REVIEW records, positions of the one feed.
+struct ReviewFeedFilter {
+  std::set<int32_t> levels;  ///< 1..5; empty = any
+  std::string department;    ///< envelope.department, exact; "" = any
+  std::string windowId;      ///< exact; "" = any
+};
+
+struct ReviewFeedQuery {
+  int64_t after = 0;
+  size_t limit = 100;
+  ReviewFeedFilter filter;
+};
+
+enum class ReviewGroupBy { Department, Window, Item, Channel, Day, Month };
+/// "department", "window", "item", "channel", "day", "month".
+std::string_view reviewGroupByName(ReviewGroupBy g);
+std::optional<ReviewGroupBy> reviewGroupByFromName(std::string_view name);
+
+struct ReviewStatsQuery {
+  ReviewGroupBy groupBy = ReviewGroupBy::Department;
+  std::optional<int64_t> from;  ///< evaluated_at ≥ from (ms); none = no bound
+  std::optional<int64_t> to;    ///< evaluated_at < to (ms); none = no bound
+  int64_t now = 0;              ///< the instant deadlines are judged at; 0 = the store's clock
+};
+
+/// Figures of one group (deleted reviews never count). Definitions:
+/// - valid: reviews not rejected as malicious; satisfied: valid with level 3–5
+///   (基本满意以上); bad: valid with level ≤ 2.
+/// - a rectification is *closed* in FED_BACK or REVISITED (done and reported);
+///   REJECTED_MALICIOUS ones are not rectifications any more and count nowhere
+///   below.
+/// - rectificationsDue: closed ones, plus open ones (VERIFYING, RECTIFYING,
+///   APPEALED) whose deadline has passed (due_at < now).
+/// - rectifiedOnTime: closed with rectified_at ≤ due_at (rectified_at is set
+///   when the loop reaches FED_BACK).
+/// - overdue: open with due_at < now (an appeal does not stop the clock).
+/// So rectificationsDue = rectifiedOnTime + closed late + overdue.
+struct ReviewStats {
+  std::string group;                ///< the group's value ("" for reviews without one)
+  std::array<int64_t, 5> levels{};  ///< [0] = level 1 … [4] = level 5
+  int64_t total = 0;
+  int64_t valid = 0;
+  int64_t excluded = 0;  ///< REJECTED_MALICIOUS
+  int64_t satisfied = 0;
+  int64_t bad = 0;
+  int64_t rectificationsDue = 0;
+  int64_t rectifiedOnTime = 0;
+  int64_t overdue = 0;
+  /// satisfied / valid; 0 when there is no valid review.
+  double satisfactionRate() const { return valid ? static_cast<double>(satisfied) / static_cast<double>(valid) : 0; }
+};
+
 /// Wakes long-polling readers when a commit moves the feed head.
 class FeedNotifier {
  public:
@@ -273,10 +392,38 @@ class Store {
   virtual IdempotentAnswer saveIdempotent(const std::string& keyId, const std::string& key,
                                           const IdempotentAnswer& answer, int64_t purgeBefore) = 0;
 
+  // --- reviews (好差评) ---
+  /// The review feed: changes of REVIEW records after `query.after` that match
+  /// the filter, in commit order, with the same cursor rules as readFeed (a
+  /// deleted review's tombstone matches by the level, department and window it
+  /// had).
+  virtual FeedPage readReviewFeed(const ReviewFeedQuery& query) = 0;
+  /// Per-group review figures, computed by the database (see ReviewStats).
+  virtual std::vector<ReviewStats> reviewStats(const ReviewStatsQuery& query) = 0;
+  /// The review's rectification with its steps; nullopt if no such review.
+  virtual std::optional<ReviewRectification> getRectification(std::string_view recordId) = 0;
+  /// Moves a review's rectification to `toState` at `nowMs` (0 = the store's
+  /// clock): checks the step (InvalidInput naming the allowed next states;
+  /// a reason is required for REJECTED_MALICIOUS), records it, and commits a
+  /// new version of the review with its rectify_* fields updated, so feed
+  /// consumers see it. NotFound if there is no such (undeleted) review.
+  virtual RectificationResult updateRectification(const std::string& recordId, reviews::RectifyState toState,
+                                                  const std::string& actor, const std::string& note,
+                                                  const std::string& reason, int64_t nowMs = 0) = 0;
+
+  /// Sets how rectifications are timed (default: 5 working days, weekends
+  /// only). Applies to reviews stored afterwards.
+  void setReviewPolicy(ReviewPolicy policy);
+  ReviewPolicy reviewPolicy() const;
+
   FeedNotifier& notifier() { return notifier_; }
 
  protected:
   FeedNotifier notifier_;
+
+ private:
+  mutable std::mutex policyMutex_;
+  ReviewPolicy policy_;
 };
 
 /// Where and how to open a store.
