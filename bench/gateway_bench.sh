@@ -74,6 +74,7 @@ http:
     per_second: 0
 thrift:
   port: 0
+  threads: 16
 log:
   level: warning
 YAML
@@ -120,13 +121,18 @@ wrk_rps() {
   awk '/^Requests\/sec:/ {print $2}' <<<"$text"
 }
 
-# --- Thrift pull throughput (thrift front issue) — NOT IMPLEMENTED HERE ---
-# Placeholder for whoever lands the Thrift front: measure pulls of the same
-# 1,000-record masked pages through Thrift against the running gateway
-# (arguments: THRIFT_PORT TOKEN) and print records/s on stdout; the section
-# below then adds a table row. Printing nothing leaves the row out.
+# thrift_pull_bench SERVE_LOG TOKEN: records/s of the same 1,000-record masked
+# pages pulled through the Thrift front (build/bench/thrift_pull_bench: the
+# generated C++ client, 8 connections, median of the runs); the port is the
+# one `govsync serve` printed.
 thrift_pull_bench() {
-  :
+  local tport
+  tport=$(sed -n 's/.*thrift: *listening on thrift:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$1" | head -n 1)
+  [ -n "$tport" ] || { echo "gateway_bench: no Thrift port in $1" >&2; return; }
+  local r
+  for ((r = 1; r <= runs; r++)); do
+    build/bench/thrift_pull_bench "$tport" "$2" 1000 "$secs" 8 | jq -r .records_per_second
+  done | median
 }
 
 # Template records: what the water_fault mapping makes of its sample export (the
@@ -197,7 +203,8 @@ wait "$nginx_pid" || true
 nginx_pid=""
 gw_rps=$(median <"$tmp/gw.rps")
 nginx_rps=$(median <"$tmp/nginx.rps")
-thrift_rps=$(thrift_pull_bench 0 "$token")
+log "feed pull through Thrift (${runs} runs, ${secs} s each)…"
+thrift_rps=$(thrift_pull_bench "$tmp/serve-$port.log" "$token")
 
 log "long-poll wake-up latency (${rounds} rounds, SQLite store)…"
 lp_sqlite=$("$py" bench/longpoll_latency.py --url "$url" --token "$token" --rounds "$rounds" --prefix LPS-)
@@ -255,7 +262,8 @@ $(fmt "$(mbs "$gw_rps")") MB/s) | nginx, same page as a static file: $(fmt "$ngi
 ($(fmt "$(printf '%.0f' "$nginx_rps")") req/s, $(fmt "$(mbs "$nginx_rps")") MB/s) | $(ratio "$gw_rps" "$nginx_rps") | \
 ≥ 0.50 of nginx: $(meets "$gw_rps / $nginx_rps >= 0.5") |"
 if [ -n "$thrift_rps" ]; then
-  feed_row+=$'\n'"| feed pull through Thrift, same pages | $(fmt "$thrift_rps") records/s | — | — | — |"
+  feed_row+=$'\n'"| feed pull through Thrift (generated C++ client, 8 connections, \`build/bench/thrift_pull_bench\`), same pages | \
+$(fmt "$thrift_rps") records/s | the HTTP feed pull above: $(fmt "$gw_recs") records/s | $(ratio "$thrift_rps" "$gw_recs") | — |"
 fi
 date=$(date -u +%Y-%m-%dT%H:%MZ)
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -292,6 +300,7 @@ ${feed_row}
 
 Measured from the push's answer instead, the long-poll's answer comes $(lat "$lp_sqlite" from_response_ms) (SQLite) and
 $(lat "$lp_pg" from_response_ms) (PostgreSQL) after it (negative: before it — waiters wake at the commit, the push answers once
-its audit entry is durable). Thrift pull throughput: not measured yet (\`thrift_pull_bench\` in \`bench/gateway_bench.sh\`).
+its audit entry is durable). Thrift pulls go through the same service and store
+as HTTP, then each served JSON record is read back into a typed \`Record\` and written in the binary protocol.
 MD
 log "done"
