@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "core/config/config.h"
 #include "core/record/record_binary.h"
+#include "core/record/record_json.h"
 #include "core/record/record_rules.h"
 #include "core/store/sql_store.h"
 #include "core/util/error.h"
@@ -30,6 +32,19 @@ void Store::setReviewPolicy(ReviewPolicy policy) {
 ReviewPolicy Store::reviewPolicy() const {
   std::lock_guard lock(policyMutex_);
   return policy_;
+}
+
+ReviewPolicy reviewPolicyFromConfig(const Config& config) {
+  ReviewPolicy policy;
+  policy.rectifyWorkingDays = static_cast<int>(config.getInt("reviews.rectify_working_days"));
+  const std::string file = config.getString("reviews.calendar_file");
+  try {
+    policy.calendar = std::make_shared<const reviews::WorkingCalendar>(reviews::WorkingCalendar::loadFile(file));
+  } catch (const Error& e) {
+    throw Error::config(std::string(e.what()) + " (reviews.calendar_file, " + config.whereIs("reviews.calendar_file") +
+                        ")");
+  }
+  return policy;
 }
 
 namespace {
@@ -320,28 +335,32 @@ void ReviewCommit::write(const std::vector<PreparedRecord>& records, const std::
 }
 
 void SqlStore::backfillReviewIndex(SqlConnection& conn) {
-  // Reviews stored before the index existed: their rows as they are (no
-  // rectification is opened here — that happens with their next version),
-  // and their feed changes matched by their current level.
+  // Reviews stored before the index existed get their rows as they are (no
+  // rectification is opened here — that happens with their next version);
+  // their feed changes are matched by their current level. A deleted review
+  // keeps no body: it is indexed from its last served version.
+  const bool bulk = dialect_.name == "postgres";
   std::string after;
   for (;;) {
     auto rows = conn.query(
-        "SELECT r.record_id, r.body, r.deleted, (SELECT max(position) FROM changes c WHERE c.record_id = r.record_id) "
-        "FROM records r WHERE r.kind = 'REVIEW' AND r.record_id > ? ORDER BY r.record_id LIMIT 1000",
+        "SELECT r.record_id, r.body, r.deleted, (SELECT max(position) FROM changes c WHERE c.record_id = r.record_id), "
+        "(SELECT c.json_full FROM changes c WHERE c.record_id = r.record_id AND c.deleted = 0 ORDER BY c.position DESC "
+        "LIMIT 1) FROM records r WHERE r.kind = 'REVIEW' AND r.record_id > ? ORDER BY r.record_id LIMIT 1000",
         {after});
     if (rows.empty()) break;
     std::vector<std::vector<SqlValue>> indexRows;
     std::set<std::pair<std::string, std::string>> cases;
     for (size_t r = 0; r < rows.size(); ++r) {
       after = rows.text(r, 0);
-      const Record record = deserializeRecord(rows.text(r, 1));
-      if (!record.__isset.review) continue;  // a tombstone without a body: nothing to index
+      Record record = deserializeRecord(rows.text(r, 1));
+      if (!record.__isset.review && !rows.isNull(r, 4)) record = recordFromJsonText(rows.text(r, 4));
+      if (!record.__isset.review) continue;  // never had a body: nothing to index
       indexRows.push_back(indexRow(record, rows.isNull(r, 3) ? 0 : rows.integer(r, 3)));
       indexRows.back()[13] = rows.integer(r, 2);
       if (!record.review.case_no.empty()) cases.emplace(record.envelope.source_system, record.review.case_no);
     }
-    insertRows(conn, dialect_.name == "postgres", "reviews", kReviewColumns, kReviewTypes, indexRows);
-    linkReevaluations(conn, dialect_.name == "postgres", cases);
+    insertRows(conn, bulk, "reviews", kReviewColumns, kReviewTypes, indexRows);
+    linkReevaluations(conn, bulk, cases);
   }
   conn.query(
       "INSERT INTO review_changes (position, record_id, level, department, window_id) SELECT c.position, "

@@ -22,6 +22,10 @@
 #include "core/reviews/working_days.h"
 #include "schema/record_schema.h"
 
+namespace govsync {
+class Config;
+}
+
 namespace govsync::store {
 
 /// A row that could not become a record, kept with everything needed to
@@ -217,6 +221,13 @@ struct ReviewPolicy {
   std::shared_ptr<const reviews::WorkingCalendar> calendar;
   int rectifyWorkingDays = 5;  ///< a bad review's rectification is due this many working days later
 };
+
+/// The policy configured by reviews.rectify_working_days and
+/// reviews.calendar_file (a relative path is taken from the working
+/// directory). Throws Error(Config) naming the file, line and problem when the
+/// calendar cannot be read or is wrong. The composition root passes it to
+/// Store::setReviewPolicy.
+ReviewPolicy reviewPolicyFromConfig(const Config& config);
 
 /// One step of a rectification, as kept by the store.
 struct RectificationStep {

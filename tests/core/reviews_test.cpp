@@ -10,8 +10,10 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 
+#include "core/config/config.h"
 #include "core/record/record_rules.h"
 #include "core/reviews/rectification.h"
 #include "core/reviews/working_days.h"
@@ -119,6 +121,26 @@ BOOST_AUTO_TEST_CASE(bad_calendar_files_are_refused_with_file_and_line) {
   const auto noHeader = errorOf(ErrorCode::Config, [&] { WorkingCalendar::parse("2026-10-01,holiday\n", "x.csv"); });
   BOOST_TEST(contains(noHeader, "x.csv:1: the first line must be the header"), noHeader);
   errorOf(ErrorCode::Config, [&] { WorkingCalendar::loadFile("/nonexistent/calendar.csv"); });
+}
+
+BOOST_AUTO_TEST_CASE(the_policy_comes_from_the_configuration) {
+  TempDir dir;
+  govsync::Config config;
+  const char* source = std::getenv("GOVSYNC_SOURCE_DIR");
+  config.set("reviews.calendar_file", std::string(source ? source : ".") + "/config/calendar/cn-holidays.csv");
+  config.set("reviews.rectify_working_days", "3");
+  const auto policy = reviewPolicyFromConfig(config);
+  BOOST_TEST(policy.rectifyWorkingDays == 3);
+  BOOST_TEST_REQUIRE(policy.calendar != nullptr);
+  BOOST_TEST(policy.calendar->covers(2026));
+  {
+    std::ofstream bad(dir.file("bad.csv"));
+    bad << "date,type,name\n2026-02-30,holiday,x\n";
+  }
+  config.set("reviews.calendar_file", dir.file("bad.csv"));
+  const auto message = errorOf(ErrorCode::Config, [&] { reviewPolicyFromConfig(config); });
+  BOOST_TEST(contains(message, dir.file("bad.csv") + ":2: 2026-02-30 is not a date"), message);
+  BOOST_TEST(contains(message, "reviews.calendar_file"), message);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -399,6 +421,35 @@ BOOST_DATA_TEST_CASE(the_review_feed_filters_by_level_department_and_window, kBa
   BOOST_TEST(p4.entries[1].deleted);
   BOOST_TEST(ids(read({1}, "A", "W1", p3.next)) == V{idOf("a1")});
   BOOST_TEST(s->getRectification(idOf("a1"))->deleted);
+}
+
+BOOST_DATA_TEST_CASE(reviews_stored_before_the_index_are_backfilled, kBackends, backend) {
+  TestStore s(backend);
+  const int64_t t = local(2026, 3, 2, 10);
+  commitAll(*s, {review({"old1", 1, "A", "W1", "I", {}, t, "CASE-1", 1}), caseRecord("hotline", "C1"),
+                 review({"old2", 4, "A", "W2", "I", {}, t, "CASE-1", 2}), review({"gone", 2, "B", "W1", "I", {}, t})});
+  commitAll(*s, {tombstone("hcp", RecordKind::REVIEW, "gone")});
+  // Back to schema version 4: the review side never existed.
+  s.sql(
+      "DROP TABLE reviews; DROP TABLE rectification_steps; DROP TABLE review_changes; "
+      "DELETE FROM schema_migrations WHERE version = 5");
+  s.reopen();
+  BOOST_TEST(s->schemaVersion() == 5);
+  auto old1 = s->getRectification(idOf("old1"));
+  BOOST_TEST_REQUIRE(old1.has_value());
+  BOOST_TEST(old1->state == S::VERIFYING);  // as the stored record says
+  BOOST_TEST(old1->position == 1);
+  BOOST_TEST(s->getRectification(idOf("old2"))->firstRecordId == idOf("old1"));
+  BOOST_TEST(s->getRectification(idOf("gone"))->deleted);
+  ReviewFeedQuery q;
+  q.filter.levels = {1, 2};
+  auto page = s->readReviewFeed(q);
+  BOOST_TEST_REQUIRE(page.entries.size() == 3u);  // old1, gone, gone's tombstone
+  BOOST_TEST(page.entries[2].deleted);
+  auto stats = s->reviewStats({ReviewGroupBy::Department, {}, {}, local(2026, 3, 20)});
+  BOOST_TEST_REQUIRE(stats.size() == 1u);
+  BOOST_TEST(stats[0].total == 2);
+  BOOST_TEST(stats[0].overdue == 1);
 }
 
 BOOST_DATA_TEST_CASE(statistics_match_a_hand_computed_fixture, kBackends, backend) {
