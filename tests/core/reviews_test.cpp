@@ -6,12 +6,14 @@
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
 #pragma GCC diagnostic ignored "-Wrestrict"
 #endif
+#include <atomic>
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include "core/config/config.h"
 #include "core/record/record_rules.h"
@@ -348,6 +350,31 @@ BOOST_DATA_TEST_CASE(appeals_fail_back_to_rectifying_or_exclude_the_review, kBac
   BOOST_TEST(stats[0].excluded == 1);
   BOOST_TEST(stats[0].bad == 0);
   BOOST_TEST(stats[0].overdue == 0);
+}
+
+BOOST_DATA_TEST_CASE(concurrent_steps_on_one_review_apply_once, kBackends, backend) {
+  TestStore s(backend);
+  usePolicy(*s);
+  commitAll(*s, {review({"R1", 1, "A", "W1", "I", {}, local(2026, 3, 2, 10)})});
+  const auto id = idOf("R1");
+  std::atomic<int> applied{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        s->updateRectification(id, S::RECTIFYING, "actor-" + std::to_string(i), "", "", 0);
+        ++applied;
+      } catch (const Error& e) {
+        if (e.code() == ErrorCode::InvalidInput) ++refused;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  BOOST_TEST(applied.load() == 1);
+  BOOST_TEST(refused.load() == 3);
+  auto r = s->getRectification(id);
+  BOOST_TEST(r->steps.size() == 2u);
+  BOOST_TEST(s->getRecord(id)->record.envelope.version == 2);
 }
 
 BOOST_DATA_TEST_CASE(reevaluations_link_to_the_first_evaluation, kBackends, backend) {
