@@ -20,7 +20,7 @@ std::string label(std::string_view v) {
   return out;
 }
 
-void header(std::string& out, const char* name, const char* type, const char* help) {
+void header(std::string& out, std::string_view name, const char* type, std::string_view help) {
   out.append("# HELP ").append(name).append(" ").append(help).append("\n# TYPE ").append(name).append(" ");
   out.append(type).append("\n");
 }
@@ -111,6 +111,10 @@ std::string HttpMetrics::render(const ServiceStats& st, const ServerFigures& sv)
   header(out, "govsync_audit_dropped_total", "counter",
          "Audit entries of refused requests dropped because the audit queue was full.");
   sample(out, "govsync_audit_dropped_total", "", static_cast<double>(st.auditDropped));
+  for (const auto& c : st.frontCounters) {
+    header(out, c.name, "counter", c.help);
+    sample(out, c.name, "", static_cast<double>(c.value));
+  }
 
   header(out, "govsync_connector_rows_total", "counter", "Rows a connector fetched since start.");
   for (const auto& c : st.connectors)

@@ -291,7 +291,21 @@ ServiceStats ExchangeService::stats() {
   s.recordsPulled = recordsPulled_;
   s.auditDropped = audit_.dropped();
   if (engine_) s.connectors = engine_->status();
+  std::lock_guard lock(counterSourcesMutex_);
+  for (const auto& [id, source] : counterSources_)
+    for (auto& c : source()) s.frontCounters.push_back(std::move(c));
   return s;
+}
+
+int ExchangeService::addCounterSource(CounterSource source) {
+  std::lock_guard lock(counterSourcesMutex_);
+  counterSources_.emplace(++nextCounterSource_, std::move(source));
+  return nextCounterSource_;
+}
+
+void ExchangeService::removeCounterSource(int id) {
+  std::lock_guard lock(counterSourcesMutex_);
+  counterSources_.erase(id);
 }
 
 // --------------------------------------------------------------------- push

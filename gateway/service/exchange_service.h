@@ -11,6 +11,8 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -148,12 +150,20 @@ struct CreatedClient {
   std::string token;   ///< key_id.secret, for Authorization: Bearer
 };
 
+/// A counter another front reports through /metrics.
+struct FrontCounter {
+  std::string name;  ///< Prometheus name, e.g. "govsync_thrift_calls_total"
+  std::string help;
+  uint64_t value = 0;
+};
+
 /// What /metrics reports beyond the front's own counters.
 struct ServiceStats {
   int64_t feedHead = 0;
   uint64_t recordsPushed = 0, rowsPushed = 0, deadLettersPushed = 0, recordsPulled = 0;
   uint64_t auditDropped = 0;
   std::vector<connectors::ConnectorStatus> connectors;
+  std::vector<FrontCounter> frontCounters;  ///< from the other fronts (Thrift)
 };
 
 class ExchangeService {
@@ -202,6 +212,11 @@ class ExchangeService {
   /// Whether the store answers.
   bool ready();
   ServiceStats stats();
+  /// A front's counters for stats(); the returned id removes them
+  /// (removeCounterSource) before the front goes away.
+  using CounterSource = std::function<std::vector<FrontCounter>()>;
+  int addCounterSource(CounterSource source);
+  void removeCounterSource(int id);
   /// Ends every long-poll of every front soon and makes new ones return at
   /// once (process shutdown). A single front stopping sets its own
   /// PullRequest::cancel flag instead.
@@ -231,6 +246,9 @@ class ExchangeService {
   AuditWriter audit_;
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> recordsPushed_{0}, rowsPushed_{0}, deadLettersPushed_{0}, recordsPulled_{0};
+  std::mutex counterSourcesMutex_;
+  std::map<int, CounterSource> counterSources_;
+  int nextCounterSource_ = 0;
   std::mutex inFlightMutex_;
   std::set<std::string> inFlightKeys_;  ///< idempotency keys being answered
 };

@@ -116,6 +116,7 @@ struct ThriftGateway::Impl {
   std::promise<void> listening;  ///< set once serve() listens (or fails to)
   std::thread serving;
   bool started = false, stopped = false;
+  int counterSource = 0;  ///< our counters in the service's /metrics
 
   std::shared_ptr<att::TServerSocket> makeSocket();
 };
@@ -198,12 +199,23 @@ void ThriftGateway::start() {
     throw Error::config("thrift: cannot listen on " + o.listen + ":" + std::to_string(o.port) + ": " + e.what());
   }
   d.started = true;
+  d.counterSource = d.shared.service.addCounterSource([this] {
+    const auto f = figures();
+    return std::vector<FrontCounter>{
+        {"govsync_thrift_calls_total", "Thrift calls that reached a handler.", f.calls},
+        {"govsync_thrift_failed_calls_total", "Thrift calls answered with an exception.", f.failedCalls},
+        {"govsync_thrift_connections_total", "Thrift connections accepted.", f.connections},
+        {"govsync_thrift_transport_errors_total",
+         "Thrift connections dropped on a transport or protocol error (bad frames, TLS, timeouts).",
+         f.transportErrors}};
+  });
 }
 
 void ThriftGateway::stop() {
   auto& d = *impl_;
   if (!d.started || d.stopped) return;
   d.stopped = true;
+  d.shared.service.removeCounterSource(d.counterSource);
   d.shared.stopping = true;  // long-polls end within their next wake-up
   d.server->stop();          // interrupts accept() and every connection's read
   d.serving.join();

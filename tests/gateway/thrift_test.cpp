@@ -145,6 +145,11 @@ BOOST_AUTO_TEST_CASE(push_pull_get_and_subscribe_with_the_cpp_client_over_tls) {
   const auto f = gw.thrift->figures();
   BOOST_TEST(f.calls >= 12u);
   BOOST_TEST(f.failedCalls >= 3u);
+  // The Thrift front's counters are in the one /metrics.
+  auto metrics = gw.get("/metrics");
+  BOOST_TEST(contains(metrics.body, "govsync_thrift_calls_total " + std::to_string(gw.thrift->figures().calls)),
+             metrics);
+  BOOST_TEST(contains(metrics.body, "# TYPE govsync_thrift_transport_errors_total counter"), metrics);
 }
 
 BOOST_AUTO_TEST_CASE(pushed_records_are_validated_with_per_field_details) {
