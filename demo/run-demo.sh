@@ -171,7 +171,7 @@ NEXT=\$(curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" "$base/v1/records?lim
 curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" "$base/v1/records?after=\$NEXT&limit=5&wait=10"
 curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" "$base/v1/records?source=hotline12345&limit=3" | jq '.records[] | {case_no, title, status, lon, lat}'
   # 2. 好差评: the review feed (bad reviews) and satisfaction by department
-curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" "$base/v1/reviews/feed?levels=1,2&limit=5"
+curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" "$base/v1/reviews/feed?level=1,2&limit=5"
 curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" "$base/v1/reviews/stats?group_by=department"
   # 3. push a department's rows (water utility tickets) through the water_fault mapping
 head -n 3 mappings/samples/water_fault.ndjson | curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" -H 'Content-Type: application/x-ndjson' --data-binary @- "$base/v1/push/water_fault"
@@ -179,7 +179,7 @@ head -n 3 mappings/samples/water_fault.ndjson | curl -s -H "Authorization: Beare
 curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" "$base/v1/deadletters?limit=5" | jq '.dead_letters[] | {source, stage, field, error}'
 curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" "$base/v1/connectors"
 
-  Press Ctrl-C to stop everything.
+  Press Ctrl-C to stop everything. The feed as it moves:
 
 EOF
 
@@ -197,7 +197,7 @@ while true; do
   if m=$(curl -fsS "$base/metrics" 2>/dev/null); then
     head=$(metric govsync_feed_head_position "$m")
     if [ "$head" != "$last" ]; then
-      printf '%s  feed head %s  records %s  dead letters %s  (hotline %s, 随手拍 %s, 好差评 %s, vehicles %s)\n' \
+      printf '%s  feed head %s   since start: %s records, %s dead letters (hotline %s, 随手拍 %s, 好差评 %s, vehicles %s)\n' \
         "$(date +%H:%M:%S)" "$head" "$(metric govsync_connector_records_total "$m")" \
         "$(metric govsync_connector_dead_letters_total "$m")" \
         "$(grep -E '^govsync_connector_records_total\{.*hotline-12345' <<<"$m" | awk '{print $2}')" \

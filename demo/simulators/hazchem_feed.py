@@ -44,7 +44,7 @@ def main():
             speed = 0  # a stop at a light
         heading = (d["direction"] + rng.randint(-25, 25)) % 360
         lon, lat = d["lon"] / 1e6, d["lat"] / 1e6
-        km = speed / 10.0 * args.tick / 3600.0 * 40  # demo time runs 40× faster, so the trucks visibly move
+        km = speed / 10.0 * max(args.tick, 1) / 3600.0  # the distance driven since the last report
         lat += km / 111.0 * math.cos(math.radians(heading))
         lon += km / (111.0 * math.cos(math.radians(lat))) * math.sin(math.radians(heading))
         if not (BOX[0] < lon < BOX[1] and BOX[2] < lat < BOX[3]):
