@@ -70,7 +70,10 @@ store::StoreOptions storeOptions(const Config& config) {
 }
 
 std::unique_ptr<store::Store> openConfiguredStore(const Config& config) {
-  return store::openStore(storeOptions(config));
+  auto store = store::openStore(storeOptions(config));
+  // Every command that may store reviews times their rectifications alike.
+  store->setReviewPolicy(store::reviewPolicyFromConfig(config));
+  return store;
 }
 
 std::string hmacSalt(const Config& config, bool create) {

@@ -59,7 +59,9 @@ int serve(const std::vector<std::string>& argv) {
             << "  configuration: " << config.source() << "\n"
             << "  store:         " << store->backend() << " " << store->target() << " (schema v"
             << store->schemaVersion() << ", feed head " << store->headPosition() << ")\n"
-            << "  mappings:      " << mappings.dir() << " (codes " << mappings.codesDir() << ")\n";
+            << "  mappings:      " << mappings.dir() << " (codes " << mappings.codesDir() << ")\n"
+            << "  reviews:       bad reviews rectified within " << store->reviewPolicy().rectifyWorkingDays
+            << " working days; calendar " << store->reviewPolicy().calendarSource << "\n";
   for (const auto& s : mappings.loadAll()) printMappingStatus(s);
 
   connectors::ConnectorRegistry registry;

@@ -1,6 +1,7 @@
 // SqlStore: the review (好差评) side — the review index kept with every
 // commit, rectification steps, the review feed and the statistics.
 #include <algorithm>
+#include <filesystem>
 #include <unordered_set>
 
 #include "core/config/config.h"
@@ -38,6 +39,16 @@ ReviewPolicy reviewPolicyFromConfig(const Config& config) {
   ReviewPolicy policy;
   policy.rectifyWorkingDays = static_cast<int>(config.getInt("reviews.rectify_working_days"));
   const std::string file = config.getString("reviews.calendar_file");
+  // The default is the shipped file relative to the working directory (like
+  // mappings.dir); run elsewhere without setting the key, weekends only —
+  // said in calendarSource, which `serve` prints. A file the configuration
+  // names must load.
+  std::error_code ec;
+  if (!config.isSet("reviews.calendar_file") && !std::filesystem::exists(file, ec)) {
+    policy.calendarSource = "weekends only (no " + file + " here; set reviews.calendar_file)";
+    return policy;
+  }
+  policy.calendarSource = file;
   try {
     policy.calendar = std::make_shared<const reviews::WorkingCalendar>(reviews::WorkingCalendar::loadFile(file));
   } catch (const Error& e) {

@@ -220,6 +220,7 @@ struct ReviewPolicy {
   /// Holidays and make-up working days; null = weekends only.
   std::shared_ptr<const reviews::WorkingCalendar> calendar;
   int rectifyWorkingDays = 5;  ///< a bad review's rectification is due this many working days later
+  std::string calendarSource = "weekends only";  ///< where the calendar came from, for people
 };
 
 /// The policy configured by reviews.rectify_working_days and

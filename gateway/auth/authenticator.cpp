@@ -57,13 +57,30 @@ store::ApiClient Authenticator::activeClient(const std::string& keyId) const {
 }
 
 Principal Authenticator::authenticateBearer(const Credentials& cr) const {
-  if (!startsWithIgnoreCase(cr.authorization, "Bearer ")) throw refused("unsupported Authorization scheme");
-  std::string_view token = std::string_view(cr.authorization).substr(7);
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  const size_t dot = token.find('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 1 == token.size()) throw refused("malformed bearer token");
-  const auto client = activeClient(std::string(token.substr(0, dot)));
-  if (!secretMatches(client, token.substr(dot + 1))) throw refused("wrong secret");
+  std::string_view keyId, secret;
+  std::string basic;
+  if (startsWithIgnoreCase(cr.authorization, "Bearer ")) {
+    std::string_view token = std::string_view(cr.authorization).substr(7);
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    const size_t dot = token.find('.');
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 == token.size()) throw refused("malformed bearer token");
+    keyId = token.substr(0, dot);
+    secret = token.substr(dot + 1);
+  } else if (startsWithIgnoreCase(cr.authorization, "Basic ")) {
+    // key_id:secret — what a browser sends for the HTML report after asking
+    // its user (the same secret as the bearer token).
+    std::string_view encoded = std::string_view(cr.authorization).substr(6);
+    while (!encoded.empty() && encoded.front() == ' ') encoded.remove_prefix(1);
+    const size_t colon = base64Decode(encoded, basic) ? basic.find(':') : std::string::npos;
+    if (colon == std::string::npos || colon == 0 || colon + 1 == basic.size())
+      throw refused("malformed basic credentials");
+    keyId = std::string_view(basic).substr(0, colon);
+    secret = std::string_view(basic).substr(colon + 1);
+  } else {
+    throw refused("unsupported Authorization scheme");
+  }
+  const auto client = activeClient(std::string(keyId));
+  if (!secretMatches(client, secret)) throw refused("wrong secret");
   return principalOf(client);
 }
 

@@ -2,7 +2,7 @@
 // credential fields and hands them here.
 //
 // Two forms:
-//   Authorization: Bearer <key_id>.<secret>
+//   Authorization: Bearer <key_id>.<secret>   (or Basic base64(key_id:secret))
 //   HMAC signing: X-Gov-Key (key id), X-Gov-Timestamp (Unix seconds),
 //     X-Gov-Nonce, X-Gov-Signature = base64(HMAC-SHA256(secret, METHOD "\n"
 //     PATH_AND_QUERY "\n" TIMESTAMP "\n" NONCE "\n" hex(SHA-256(body)))).
@@ -41,7 +41,8 @@ class Authenticator {
  public:
   Authenticator(store::Store& store, const MasterKey& masterKey, int64_t windowSeconds = 300);
 
-  /// Bearer tokens.
+  /// Bearer tokens, and HTTP Basic with the key id as user and the secret as
+  /// password (browsers, for the HTML report).
   Principal authenticateBearer(const Credentials& credentials) const;
   /// Signed requests, before the body is read: a known, active key and a
   /// timestamp inside the window (so nobody unauthenticated makes us read a

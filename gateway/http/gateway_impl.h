@@ -75,7 +75,9 @@ struct HttpGateway::Impl {
   HttpMetrics::ServerFigures figures() const;
 };
 
-/// The route table with its handlers (routes.cpp).
+/// The route table with its handlers (routes.cpp), including the review
+/// routes (review_routes.cpp).
 std::vector<Route> makeRoutes(HttpGateway::Impl& gateway);
+std::vector<Route> makeReviewRoutes(HttpGateway::Impl& gateway);
 
 }  // namespace govsync::gateway

@@ -371,7 +371,10 @@ void HttpGateway::Impl::dispatch(HttpCall& call) {
         if (e.code() != ErrorCode::Unauthenticated) throw;
         failureLimiter.allow(call.remote, retry, true);
         service.recordRefusal(cr.claimedKeyId(), route.label(), e.what(), call.remote);
-        call.response.set("WWW-Authenticate", "Bearer realm=\"govsync\"");
+        // Pages people open in a browser (the HTML report) ask for Basic credentials.
+        call.response.set("WWW-Authenticate", route.pattern == "/v1/reviews/report"
+                                                  ? "Basic realm=\"govsync\", charset=\"UTF-8\""
+                                                  : "Bearer realm=\"govsync\"");
         if (!bodyRead && hasBody) {
           call.response.setKeepAlive(false);
           call.unreadInput = true;

@@ -10,156 +10,14 @@
 #include "core/util/json_writer.h"
 #include "core/util/time.h"
 #include "gateway/http/gateway_impl.h"
+#include "gateway/http/route_support.h"
 #include "gateway/http/status_table.h"
 
 namespace govsync::gateway {
 
 namespace {
 
-// {"<key>": [items...]} with status 200 — the shape of every admin list.
-template <typename List, typename Write>
-void sendList(HttpCall& call, std::string_view key, const List& list, Write write) {
-  std::string out;
-  JsonWriter w(out);
-  w.beginObject();
-  w.key(key);
-  w.beginArray();
-  for (const auto& item : list) write(w, item);
-  w.endArray();
-  w.endObject();
-  call.sendJson(200, out);
-}
-
 using Access = Route::Access;
-
-// ------------------------------------------------------------ reading input
-
-int64_t intQuery(const HttpCall& call, const std::string& name, int64_t fallback, int64_t min, int64_t max) {
-  auto v = call.queryValue(name);
-  if (!v || v->empty()) return fallback;
-  int64_t n = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (ec == std::errc::result_out_of_range) return n < 0 ? min : max;  // absurd sizes are clamped, not refused
-  if (ec != std::errc() || p != v->data() + v->size() || n < min)
-    throw Error::invalid("query parameter '" + name + "' must be an integer of at least " + std::to_string(min) +
-                         ", not '" + v->substr(0, 40) + "'");
-  return std::min(n, max);
-}
-
-std::string strQuery(const HttpCall& call, const std::string& name) { return call.queryValue(name).value_or(""); }
-
-std::optional<bool> boolQuery(const HttpCall& call, const std::string& name) {
-  auto v = call.queryValue(name);
-  if (!v || v->empty()) return std::nullopt;
-  if (*v == "true" || *v == "1") return true;
-  if (*v == "false" || *v == "0") return false;
-  throw Error::invalid("query parameter '" + name + "' must be true or false");
-}
-
-// The body as one JSON object; wrong types are reported per field.
-class JsonBody {
- public:
-  explicit JsonBody(const std::string& text, bool required = true) {
-    if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
-      if (required) throw Error::invalid("the request needs a JSON object body");
-      obj_ = new Poco::JSON::Object;
-      return;
-    }
-    Poco::JSON::Parser parser;
-    parser.setDepth(32);
-    Poco::Dynamic::Var v;
-    try {
-      v = parser.parse(text);
-    } catch (const Poco::Exception& e) {
-      throw Error::invalid("the body is not valid JSON: " + e.message());
-    }
-    if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw Error::invalid("the body must be a JSON object");
-    obj_ = v.extract<Poco::JSON::Object::Ptr>();
-  }
-
-  std::string string(const std::string& key, bool required) {
-    if (!obj_->has(key) || obj_->isNull(key)) {
-      if (required) issues_.push_back({key, "required"});
-      return {};
-    }
-    auto v = obj_->get(key);
-    if (!v.isString()) {
-      issues_.push_back({key, "must be a string"});
-      return {};
-    }
-    return v.extract<std::string>();
-  }
-
-  std::vector<std::string> strings(const std::string& key, bool required) {
-    std::vector<std::string> out;
-    if (!obj_->has(key) || obj_->isNull(key)) {
-      if (required) issues_.push_back({key, "required"});
-      return out;
-    }
-    if (!obj_->isArray(key)) {
-      issues_.push_back({key, "must be an array of strings"});
-      return out;
-    }
-    auto a = obj_->getArray(key);
-    for (unsigned i = 0; i < a->size(); ++i) {
-      auto v = a->get(i);
-      if (!v.isString()) {
-        issues_.push_back({key + "[" + std::to_string(i) + "]", "must be a string"});
-        continue;
-      }
-      out.push_back(v.extract<std::string>());
-    }
-    return out;
-  }
-
-  std::vector<int64_t> integers(const std::string& key) {
-    std::vector<int64_t> out;
-    if (!obj_->has(key) || obj_->isNull(key)) return out;
-    if (!obj_->isArray(key)) {
-      issues_.push_back({key, "must be an array of integers"});
-      return out;
-    }
-    auto a = obj_->getArray(key);
-    for (unsigned i = 0; i < a->size(); ++i) {
-      auto v = a->get(i);
-      if (!v.isInteger()) {
-        issues_.push_back({key + "[" + std::to_string(i) + "]", "must be an integer"});
-        continue;
-      }
-      out.push_back(v.convert<int64_t>());
-    }
-    return out;
-  }
-
-  // The JSON text of an array member (rows for a dry run).
-  std::string arrayText(const std::string& key) {
-    if (!obj_->has(key) || obj_->isNull(key)) return {};
-    if (!obj_->isArray(key)) {
-      issues_.push_back({key, "must be an array of objects"});
-      return {};
-    }
-    std::ostringstream out;
-    obj_->getArray(key)->stringify(out);
-    return out.str();
-  }
-
-  /// Refuses members the route does not know (no mass assignment).
-  void only(std::initializer_list<const char*> known) {
-    for (const auto& name : obj_->getNames()) {
-      bool ok = false;
-      for (const char* k : known) ok = ok || name == k;
-      if (!ok) issues_.push_back({name, "unknown member"});
-    }
-  }
-
-  void check() {
-    if (!issues_.empty()) throw Error::invalidFields("the request body has problems", std::move(issues_));
-  }
-
- private:
-  Poco::JSON::Object::Ptr obj_;
-  std::vector<FieldIssue> issues_;
-};
 
 // The charset parameter of a Content-Type ("application/json; charset=GBK").
 std::string charsetOf(const std::string& contentType) {
@@ -200,14 +58,6 @@ void writeFilter(JsonWriter& w, const store::FeedFilter& f) {
   w.endObject();
 }
 
-void time(JsonWriter& w, const char* key, int64_t ms) {
-  w.key(key);
-  if (ms)
-    w.string(formatRfc3339(ms));
-  else
-    w.null();
-}
-
 // The hot path: the records' served JSON forms are copied as they are.
 void sendPage(HttpCall& call, const PullResult& r, std::string_view prefix) {
   size_t size = prefix.size() + 32 + r.next.size();
@@ -242,7 +92,7 @@ void writeMappingStatus(JsonWriter& w, const mapping::MappingStatus& s, bool clo
     w.null();
   else
     w.string(s.error);
-  time(w, "loaded_at", s.loadedAt);
+  writeInstant(w, "loaded_at", s.loadedAt);
   if (close) w.endObject();
 }
 
@@ -258,8 +108,8 @@ void writeClient(JsonWriter& w, const ClientView& c, bool close = true) {
   w.beginArray();
   for (const auto& s : c.scopes) w.string(s);
   w.endArray();
-  time(w, "created_at", c.createdAt);
-  time(w, "revoked_at", c.revokedAt);
+  writeInstant(w, "created_at", c.createdAt);
+  writeInstant(w, "revoked_at", c.revokedAt);
   if (close) w.endObject();
 }
 
@@ -268,27 +118,6 @@ void writeClient(JsonWriter& w, const ClientView& c, bool close = true) {
 struct Handlers {
   HttpGateway::Impl& g;
   ExchangeService& s() { return g.service; }
-
-  // A long-poll holds a thread: at most max_waiting_pulls wait at once; the
-  // others are answered at once (the client simply polls again).
-  struct WaitSlot {
-    HttpGateway::Impl& g;
-    bool held = false;
-    WaitSlot(HttpGateway::Impl& gateway, int64_t& wait, HttpCall& call) : g(gateway) {
-      if (wait <= 0) return;
-      if (g.waitingPulls.fetch_add(1) < g.options.maxWaitingPulls) {
-        held = true;
-        return;
-      }
-      g.waitingPulls.fetch_sub(1);
-      ++g.shortenedWaits;
-      wait = 0;
-      call.response.set("X-Gov-Wait", "0");
-    }
-    ~WaitSlot() {
-      if (held) g.waitingPulls.fetch_sub(1);
-    }
-  };
 
   void push(HttpCall& call) {
     const std::string contentType = call.header("Content-Type");
@@ -401,10 +230,10 @@ struct Handlers {
         w.key(k);
         w.string(*v);
       }
-      time(w, "last_run_at", c.lastRunAt);
-      time(w, "last_success_at", c.lastSuccessAt);
-      time(w, "caught_up_at", c.caughtUpAt);
-      time(w, "next_run_at", c.nextRunAt);
+      writeInstant(w, "last_run_at", c.lastRunAt);
+      writeInstant(w, "last_success_at", c.lastSuccessAt);
+      writeInstant(w, "caught_up_at", c.caughtUpAt);
+      writeInstant(w, "next_run_at", c.nextRunAt);
       w.key("consecutive_failures");
       w.integer(c.consecutiveFailures);
       w.key("lag_seconds");
@@ -559,11 +388,11 @@ struct Handlers {
         w.key("raw");
         w.string(d.raw);
       }
-      time(w, "created_at", d.createdAt);
+      writeInstant(w, "created_at", d.createdAt);
       w.key("resolved");
       w.boolean(d.resolved);
       if (d.resolved) {
-        time(w, "resolved_at", d.resolvedAt);
+        writeInstant(w, "resolved_at", d.resolvedAt);
         w.key("resolved_record_id");
         w.string(d.resolvedRecordId);
       }
@@ -648,7 +477,7 @@ struct Handlers {
       w.beginObject();
       w.key("seq");
       w.integer(e.seq);
-      time(w, "at", e.at);
+      writeInstant(w, "at", e.at);
       w.key("actor");
       w.string(e.actor);
       w.key("action");
@@ -768,6 +597,7 @@ std::vector<Route> makeRoutes(HttpGateway::Impl& g) {
       {"GET", "/metrics", Access::Public, {}, false, bind(&Handlers::metrics)},
       {"GET", "/v1/openapi.json", Access::Public, {}, false, bind(&Handlers::openapi)},
   };
+  for (auto& r : makeReviewRoutes(g)) routes.push_back(std::move(r));
   for (auto& r : routes)
     for (const char* prefix : {"/v1/connectors", "/v1/mappings", "/v1/deadletters", "/v1/audit", "/v1/clients"})
       if (r.pattern.rfind(prefix, 0) == 0) r.admin = true;

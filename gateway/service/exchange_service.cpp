@@ -499,10 +499,43 @@ store::FeedFilter ExchangeService::filterFor(const Principal& who, const std::st
   return f;
 }
 
+store::FeedPage ExchangeService::waitForPage(int64_t after, size_t limit, int64_t waitSeconds,
+                                             const std::atomic<bool>* cancel, const PageReader& read,
+                                             const EntryFilter& keep) {
+  auto cancelled = [&] { return stopping_ || (cancel && cancel->load()); };
+  auto readKept = [&](int64_t from, bool& full) {
+    auto page = read(from, limit);
+    full = page.entries.size() == limit;
+    if (keep) std::erase_if(page.entries, [&](const store::FeedEntry& e) { return !keep(e); });
+    return page;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(waitSeconds);
+  auto& notifier = store_.notifier();
+  for (;;) {
+    bool full = false;
+    auto page = readKept(after, full);
+    if (!page.entries.empty()) return page;
+    after = page.next;
+    if (full) {
+      if (waitSeconds == 0) return page;  // the caller follows `next`
+      continue;                           // all filtered out: read on at once
+    }
+    // Nothing new yet: wait for a commit past what we have seen. Slices keep
+    // stop() prompt and notice commits made by other processes on the same
+    // store (which this process's notifier does not hear about).
+    for (int slice = 0;; ++slice) {
+      const auto now = std::chrono::steady_clock::now();
+      if (cancelled() || now >= deadline) break;
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
+      if (notifier.waitBeyond(after, std::min<int64_t>(left, 250)) > after || slice % 4 == 3) break;
+    }
+    if (cancelled() || std::chrono::steady_clock::now() >= deadline) return readKept(after, full);
+  }
+}
+
 PullResult ExchangeService::readPage(const Principal& who, int64_t after, size_t limit,
                                      const store::FeedFilter& requested, int64_t waitSeconds,
                                      const std::atomic<bool>* cancel) {
-  auto cancelled = [&] { return stopping_ || (cancel && cancel->load()); };
   // The kinds the caller may read: one filter kind when it can only read one;
   // dropped after reading when it can read two of three.
   store::FeedFilter filter = requested;
@@ -516,38 +549,13 @@ PullResult ExchangeService::readPage(const Principal& who, int64_t after, size_t
   }
   limit = limit == 0 ? options_.defaultPageSize : std::min(limit, options_.maxPageSize);
   waitSeconds = std::clamp<int64_t>(waitSeconds, 0, options_.maxWaitSeconds);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(waitSeconds);
 
   PullResult result;
   result.pii = who.pii();
-  store::FeedQuery q{after, limit, filter};
-  auto& notifier = store_.notifier();
-  for (;;) {
-    result.page = store_.readFeed(q);
-    const bool full = result.page.entries.size() == limit;
-    if (postFilter) std::erase_if(result.page.entries, [&](const store::FeedEntry& e) { return !who.canPull(e.kind); });
-    if (!result.page.entries.empty()) break;
-    q.after = result.page.next;
-    if (full) {
-      if (waitSeconds == 0) break;  // the caller follows `next`
-      continue;                     // all filtered out: read on at once
-    }
-    // Nothing new yet: wait for a commit past what we have seen. Slices keep
-    // stop() prompt and notice commits made by other processes on the same
-    // store (which this process's notifier does not hear about).
-    for (int slice = 0;; ++slice) {
-      const auto now = std::chrono::steady_clock::now();
-      if (cancelled() || now >= deadline) break;
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
-      if (notifier.waitBeyond(q.after, std::min<int64_t>(left, 250)) > q.after || slice % 4 == 3) break;
-    }
-    if (cancelled() || std::chrono::steady_clock::now() >= deadline) {
-      result.page = store_.readFeed(q);
-      if (postFilter)
-        std::erase_if(result.page.entries, [&](const store::FeedEntry& e) { return !who.canPull(e.kind); });
-      break;
-    }
-  }
+  result.page = waitForPage(
+      after, limit, waitSeconds, cancel,
+      [&](int64_t from, size_t n) { return store_.readFeed({from, n, filter}); },
+      postFilter ? EntryFilter([&](const store::FeedEntry& e) { return who.canPull(e.kind); }) : EntryFilter());
   result.next = store::encodeCursor(result.page.next);
   recordsPulled_ += result.page.entries.size();
   return result;

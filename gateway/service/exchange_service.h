@@ -109,6 +109,50 @@ struct SubscriptionState {
   int64_t updatedAt = 0;
 };
 
+// --------------------------------------------------------------- reviews
+
+struct ReviewFeedRequest {
+  std::string after;           ///< cursor; "" = from the beginning
+  size_t limit = 0;            ///< 0 = default; clamped to maxPageSize
+  std::set<int32_t> levels;    ///< 1..5; empty = any
+  std::string department;      ///< exact; "" = any
+  std::string window;          ///< window_id, exact; "" = any
+  int64_t waitSeconds = 0;     ///< long-poll
+  const std::atomic<bool>* cancel = nullptr;
+  bool auditEmpty = true;  ///< false: an empty page is not audited (a stream's keep-alive reads)
+};
+
+/// A page of the review feed: entries with both served forms, and for each
+/// whether its rectification is overdue as of the read (open, due_at passed).
+struct ReviewFeedResult {
+  store::FeedPage page;
+  std::vector<bool> overdue;  ///< one per entry
+  bool pii = false;
+  std::string next;
+  const std::string& served(const store::FeedEntry& e) const { return pii ? e.jsonFull : e.jsonMasked; }
+};
+
+struct ReviewStatsRequest {
+  std::string groupBy = "department";  ///< department | window | item | channel | day | month
+  std::string from, to;                ///< RFC 3339 instants or local dates YYYY-MM-DD (Beijing time); to is exclusive
+  std::string month;                   ///< YYYY-MM (Beijing time): sets from and to
+};
+
+struct ReviewStatsResult {
+  std::string groupBy;
+  std::optional<int64_t> from, to;  ///< the bounds applied (ms)
+  int64_t at = 0;                   ///< the instant deadlines were judged at
+  std::vector<store::ReviewStats> groups;
+  store::ReviewStats total;  ///< the sums of every group (group "")
+};
+
+struct RectifyRequest {
+  std::string recordId;
+  std::string state;  ///< the state to move to, e.g. "RECTIFYING"
+  std::string note;
+  std::string reason;  ///< required for REJECTED_MALICIOUS
+};
+
 // ----------------------------------------------------------------- admin
 
 struct MappingDetail {
@@ -183,6 +227,12 @@ class ExchangeService {
   PullResult subscriptionGet(const Principal& who, const SubscriptionRequest& request);
   SubscriptionState subscriptionAck(const Principal& who, const std::string& name, const std::string& cursor);
 
+  // --- reviews (scope pull:REVIEW; rectification: review:rectify for the review's department) ---
+  ReviewFeedResult reviewFeed(const Principal& who, const ReviewFeedRequest& request);
+  ReviewStatsResult reviewStats(const Principal& who, const ReviewStatsRequest& request);
+  store::ReviewRectification getRectification(const Principal& who, const std::string& recordId);
+  store::RectificationResult rectify(const Principal& who, const RectifyRequest& request);
+
   // --- admin (scope `admin`) ---
   std::vector<connectors::ConnectorStatus> listConnectors(const Principal& who);
   void runConnector(const Principal& who, const std::string& name);
@@ -235,6 +285,13 @@ class ExchangeService {
                               const std::string& region, const std::string& target);
   PullResult readPage(const Principal& who, int64_t after, size_t limit, const store::FeedFilter& filter,
                       int64_t waitSeconds, const std::atomic<bool>* cancel);
+  /// Reads pages (`read(after, limit)`) until one has an entry `keep` accepts
+  /// (null: any), or — with a wait — until a commit past what was seen, the
+  /// deadline or a cancel: the long-poll of every feed.
+  using PageReader = std::function<store::FeedPage(int64_t after, size_t limit)>;
+  using EntryFilter = std::function<bool(const store::FeedEntry&)>;
+  store::FeedPage waitForPage(int64_t after, size_t limit, int64_t waitSeconds, const std::atomic<bool>* cancel,
+                              const PageReader& read, const EntryFilter& keep);
   PushRowsResult ingestRows(const Principal& who, const PushRowsRequest& request,
                             std::shared_ptr<const mapping::CompiledMapping> compiled);
 

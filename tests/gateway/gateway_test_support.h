@@ -187,7 +187,8 @@ inline Response curlRequest(const std::string& url, const std::string& method, c
   const Run run = runProgram(args);
   Response r;
   r.status = run.exit == 0 ? std::stoi(run.out) : -run.exit;
-  r.body = run.exit == 0 ? readFile(io.file("body")) : run.err;
+  // curl exit 28: --max-time ended it (a stream); what came until then counts.
+  r.body = run.exit == 0 || run.exit == 28 ? readFile(io.file("body")) : run.err;
   std::istringstream hs(readFile(io.file("headers")));
   for (std::string line; std::getline(hs, line);) {
     const auto colon = line.find(':');
@@ -318,6 +319,16 @@ class TestGateway {
   std::unique_ptr<gateway::HttpGateway> http;
   std::unique_ptr<gateway::ThriftGateway> thrift;
 };
+
+// Reading JSON answers.
+inline size_t arraySize(const Poco::JSON::Object::Ptr& o, const std::string& key) { return o->getArray(key)->size(); }
+inline int64_t intAt(const Poco::JSON::Object::Ptr& o, const std::string& key) { return o->getValue<int64_t>(key); }
+inline std::string str(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+  return o->getValue<std::string>(key);
+}
+inline Poco::JSON::Object::Ptr item(const Poco::JSON::Object::Ptr& o, const std::string& key, unsigned i) {
+  return o->getArray(key)->getObject(i);
+}
 
 /// `openssl s_client` with one protocol version forced; the client's own
 /// security level is lowered so that only the server can refuse.

@@ -1,0 +1,249 @@
+// The 好差评 operations of the service layer: the review feed (long-poll,
+// the one feed's positions and cursors), satisfaction figures, and the
+// rectification loop of bad reviews.
+#include <algorithm>
+#include <charconv>
+
+#include "core/store/feed_cursor.h"
+#include "core/util/error.h"
+#include "core/util/json_writer.h"
+#include "core/util/time.h"
+#include "gateway/service/exchange_service.h"
+
+namespace govsync::gateway {
+
+namespace {
+
+using RectifyState = reviews::RectifyState;
+
+/// The value of `"key":"value"` in a record's JSON ("" if absent). Record
+/// JSON is ours (core/record/record_json.cpp): keys appear once, unescaped.
+std::string_view jsonStringField(std::string_view json, std::string_view key) {
+  const std::string needle = "\"" + std::string(key) + "\":\"";
+  const auto at = json.find(needle);
+  if (at == std::string_view::npos) return {};
+  const auto start = at + needle.size();
+  const auto end = json.find('"', start);
+  return end == std::string_view::npos ? std::string_view() : json.substr(start, end - start);
+}
+
+/// Whether the review in `json` has an open rectification past its due time.
+bool overdueIn(std::string_view json, int64_t now) {
+  const auto state = reviews::rectifyStateFromName(jsonStringField(json, "rectify_state"));
+  if (!state || (*state != schema::RectifyState::VERIFYING && *state != schema::RectifyState::RECTIFYING &&
+                 *state != schema::RectifyState::APPEALED))
+    return false;
+  const auto due = parseRfc3339(jsonStringField(json, "rectify_due_at"));
+  return due && *due < now;
+}
+
+int parseDigits(std::string_view text) {
+  int v = -1;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  return ec == std::errc() && p == text.data() + text.size() ? v : -1;
+}
+
+/// Local midnight (Beijing time, UTC+8 all year) of y-m-d as an instant.
+int64_t beijingMidnight(int64_t y, unsigned m, unsigned d) {
+  return daysFromCivil(y, m, d) * kMillisPerDay - reviews::kShanghaiOffsetMs;
+}
+
+/// "YYYY-MM-DD" (a Beijing day's start) or an RFC 3339 instant.
+int64_t parseBound(const std::string& text, const char* field) {
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+    const int y = parseDigits(std::string_view(text).substr(0, 4)),
+              m = parseDigits(std::string_view(text).substr(5, 2)),
+              d = parseDigits(std::string_view(text).substr(8, 2));
+    if (y >= 1970 && m >= 1 && m <= 12 && d >= 1 && d <= static_cast<int>(daysInMonth(y, static_cast<unsigned>(m))))
+      return beijingMidnight(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+  } else if (auto at = parseRfc3339(text)) {
+    return *at;
+  }
+  throw Error::invalidFields(std::string(field) + " is not a date",
+                             {{field, "a local date YYYY-MM-DD (Beijing time) or an RFC 3339 instant"}});
+}
+
+void addTo(store::ReviewStats& sum, const store::ReviewStats& g) {
+  for (size_t i = 0; i < sum.levels.size(); ++i) sum.levels[i] += g.levels[i];
+  sum.total += g.total;
+  sum.valid += g.valid;
+  sum.excluded += g.excluded;
+  sum.satisfied += g.satisfied;
+  sum.bad += g.bad;
+  sum.rectificationsDue += g.rectificationsDue;
+  sum.rectifiedOnTime += g.rectifiedOnTime;
+  sum.overdue += g.overdue;
+}
+
+}  // namespace
+
+ReviewFeedResult ExchangeService::reviewFeed(const Principal& who, const ReviewFeedRequest& req) {
+  if (!who.canPull(schema::RecordKind::REVIEW)) {
+    recordRefusal(who.name, "reviews/feed", "no pull scope for kind REVIEW", "");
+    throw Error::notFound("no review feed");
+  }
+  for (auto level : req.levels)
+    if (level < 1 || level > 5)
+      throw Error::invalidFields("a review level is 1 to 5", {{"level", "1..5, e.g. level=1,2 for bad reviews"}});
+  if (req.department.size() > 200 || req.window.size() > 200)
+    throw Error::invalid("department and window are at most 200 bytes");
+  store::ReviewFeedQuery q;
+  q.after = store::decodeCursor(req.after);
+  q.filter.levels = req.levels;
+  q.filter.department = req.department;
+  q.filter.windowId = req.window;
+  const size_t limit = req.limit == 0 ? options_.defaultPageSize : std::min(req.limit, options_.maxPageSize);
+  const int64_t wait = std::clamp<int64_t>(req.waitSeconds, 0, options_.maxWaitSeconds);
+
+  ReviewFeedResult result;
+  result.pii = who.pii();
+  result.page = waitForPage(q.after, limit, wait, req.cancel,
+                            [&](int64_t from, size_t n) {
+                              auto query = q;
+                              query.after = from;
+                              query.limit = n;
+                              return store_.readReviewFeed(query);
+                            },
+                            {});
+  const int64_t now = nowMillis();
+  result.overdue.reserve(result.page.entries.size());
+  for (const auto& e : result.page.entries) result.overdue.push_back(!e.deleted && overdueIn(e.jsonFull, now));
+  result.next = store::encodeCursor(result.page.next);
+  recordsPulled_ += result.page.entries.size();
+  if (result.page.entries.empty() && !req.auditEmpty) return result;
+
+  std::string detail;
+  JsonWriter w(detail);
+  w.beginObject();
+  w.key("from");
+  w.integer(q.after);
+  w.key("to");
+  w.integer(result.page.next);
+  w.key("records");
+  w.integer(static_cast<int64_t>(result.page.entries.size()));
+  if (!req.levels.empty()) {
+    w.key("levels");
+    w.beginArray();
+    for (auto l : req.levels) w.integer(l);
+    w.endArray();
+  }
+  if (!req.department.empty()) {
+    w.key("department");
+    w.string(req.department);
+  }
+  if (!req.window.empty()) {
+    w.key("window");
+    w.string(req.window);
+  }
+  w.key("pii");
+  w.boolean(result.pii);
+  w.endObject();
+  audit(who, "pull", "reviews/feed", std::move(detail), false);
+  return result;
+}
+
+ReviewStatsResult ExchangeService::reviewStats(const Principal& who, const ReviewStatsRequest& req) {
+  if (!who.canPull(schema::RecordKind::REVIEW)) {
+    recordRefusal(who.name, "reviews/stats", "no pull scope for kind REVIEW", "");
+    throw Error::notFound("no review figures");
+  }
+  store::ReviewStatsQuery q;
+  const auto groupBy = store::reviewGroupByFromName(req.groupBy.empty() ? "department" : req.groupBy);
+  if (!groupBy)
+    throw Error::invalidFields("unknown grouping", {{"group_by", "department, window, item, channel, day or month"}});
+  q.groupBy = *groupBy;
+  if (!req.month.empty()) {
+    if (!req.from.empty() || !req.to.empty()) throw Error::invalid("give month, or from and to, not both");
+    const int y =
+        req.month.size() == 7 && req.month[4] == '-' ? parseDigits(std::string_view(req.month).substr(0, 4)) : -1;
+    const int m = y > 0 ? parseDigits(std::string_view(req.month).substr(5, 2)) : -1;
+    if (y < 1970 || m < 1 || m > 12) throw Error::invalidFields("month is not YYYY-MM", {{"month", "e.g. 2026-11"}});
+    q.from = beijingMidnight(y, static_cast<unsigned>(m), 1);
+    q.to = m == 12 ? beijingMidnight(y + 1, 1, 1) : beijingMidnight(y, static_cast<unsigned>(m + 1), 1);
+  } else {
+    if (!req.from.empty()) q.from = parseBound(req.from, "from");
+    if (!req.to.empty()) q.to = parseBound(req.to, "to");
+    if (q.from && q.to && *q.to <= *q.from) throw Error::invalidFields("an empty period", {{"to", "after from"}});
+  }
+  q.now = nowMillis();
+
+  ReviewStatsResult result;
+  result.groupBy = std::string(store::reviewGroupByName(q.groupBy));
+  result.from = q.from;
+  result.to = q.to;
+  result.at = q.now;
+  result.groups = store_.reviewStats(q);
+  for (const auto& g : result.groups) addTo(result.total, g);
+
+  std::string detail;
+  JsonWriter w(detail);
+  w.beginObject();
+  w.key("group_by");
+  w.string(result.groupBy);
+  if (q.from) {
+    w.key("from");
+    w.integer(*q.from);
+  }
+  if (q.to) {
+    w.key("to");
+    w.integer(*q.to);
+  }
+  w.key("groups");
+  w.integer(static_cast<int64_t>(result.groups.size()));
+  w.endObject();
+  audit(who, "reviews.stats", "reviews/stats", std::move(detail), false);
+  return result;
+}
+
+store::ReviewRectification ExchangeService::getRectification(const Principal& who, const std::string& recordId) {
+  std::optional<store::StoredRecord> stored;
+  if (recordId.size() <= 64) stored = store_.getRecord(recordId);
+  const bool isReview = stored && stored->record.envelope.kind == schema::RecordKind::REVIEW;
+  const bool mayRead = who.canPull(schema::RecordKind::REVIEW) ||
+                       (isReview && who.has("review:rectify") && stored->record.envelope.department == who.department);
+  std::optional<store::ReviewRectification> r;
+  if (isReview && mayRead) r = store_.getRectification(recordId);
+  if (!r) {
+    if (isReview) recordRefusal(who.name, "review/" + recordId, "no scope to read the review", "");
+    throw Error::notFound("no review '" + recordId.substr(0, 64) + "'");
+  }
+  return *r;
+}
+
+store::RectificationResult ExchangeService::rectify(const Principal& who, const RectifyRequest& req) {
+  const std::string target = "review/" + req.recordId.substr(0, 64);
+  std::optional<store::StoredRecord> stored;
+  if (req.recordId.size() <= 64) stored = store_.getRecord(req.recordId);
+  const bool isReview = stored && stored->record.envelope.kind == schema::RecordKind::REVIEW;
+  // Only the review's own department moves its rectification; anyone else is
+  // told the review does not exist.
+  if (!isReview || !who.has("review:rectify") || stored->record.envelope.department != who.department) {
+    if (isReview) recordRefusal(who.name, target, "not review:rectify for the review's department", "");
+    throw Error::notFound("no review '" + req.recordId.substr(0, 64) + "'");
+  }
+  const auto to = reviews::rectifyStateFromName(req.state);
+  if (!to)
+    throw Error::invalidFields(
+        "unknown rectification state",
+        {{"state", "VERIFYING, RECTIFYING, FED_BACK, REVISITED, APPEALED or REJECTED_MALICIOUS"}});
+  if (req.note.size() > 4000 || req.reason.size() > 4000)
+    throw Error::invalid("note and reason are at most 4000 bytes each");
+  auto result = store_.updateRectification(req.recordId, *to, who.name, req.note, req.reason);
+
+  std::string detail;
+  JsonWriter w(detail);
+  w.beginObject();
+  w.key("to");
+  w.string(reviews::rectifyStateName(*to));
+  w.key("version");
+  w.integer(result.outcome.version);
+  if (!req.reason.empty()) {
+    w.key("reason");
+    w.string(req.reason);
+  }
+  w.endObject();
+  audit(who, "review.rectify", target, std::move(detail));
+  return result;
+}
+
+}  // namespace govsync::gateway
