@@ -173,6 +173,103 @@ struct SubscriptionState {
   3: i64 updated_at
 }
 
+// --------------------------------------------------------------- reviews
+
+struct ReviewFeedRequest {
+  1: optional string after
+  2: optional i32 limit
+  /** 1..5; unset or empty = any (e.g. [1, 2] for bad reviews). */
+  3: optional list<i32> levels
+  4: optional string department
+  5: optional string window_id
+  6: optional i32 wait_seconds
+}
+
+struct ReviewItem {
+  1: exchange.Record record
+  /** Its rectification is open past its due time. */
+  2: bool overdue
+}
+
+struct ReviewFeedPage {
+  1: list<ReviewItem> reviews
+  2: string next_cursor
+  3: string head
+}
+
+struct ReviewStatsRequest {
+  /** department (default), window, item, channel, day or month. */
+  1: optional string group_by
+  /** A local date YYYY-MM-DD (Beijing time) or an RFC 3339 instant; `to_time` is exclusive. */
+  2: optional string from_time
+  3: optional string to_time
+  /** YYYY-MM (Beijing time), instead of from_time and to_time. */
+  4: optional string month
+}
+
+struct ReviewStats {
+  1: string group
+  /** Counts of levels 1..5, level 1 (非常不满意) first. */
+  2: list<i64> levels
+  3: i64 total
+  4: i64 valid
+  5: i64 excluded
+  6: i64 satisfied
+  7: i64 bad
+  8: i64 rectifications_due
+  9: i64 rectified_on_time
+  10: i64 overdue
+  /** satisfied / valid; unset when there is no valid review. */
+  11: optional double satisfaction_rate
+  /** rectified_on_time / rectifications_due; unset when none is due. */
+  12: optional double rectification_rate
+}
+
+struct ReviewStatsResult {
+  1: string group_by
+  2: optional exchange.Instant from_time
+  3: optional exchange.Instant to_time
+  /** The instant deadlines were judged at. */
+  4: exchange.Instant at
+  5: list<ReviewStats> groups
+  6: ReviewStats total
+}
+
+struct RectificationStep {
+  1: i64 seq
+  2: exchange.RectifyState from_state
+  3: exchange.RectifyState to_state
+  4: string actor
+  5: exchange.Instant at
+  6: string note
+  7: optional string reason
+}
+
+struct Rectification {
+  1: string record_id
+  2: i32 level
+  3: exchange.RectifyState state
+  4: optional exchange.Instant due_at
+  5: optional exchange.Instant rectified_at
+  6: optional exchange.Instant revisited_at
+  7: bool overdue
+  8: bool excluded
+  9: string note
+  10: optional string first_record_id
+  /** The review's new version (rectify only). */
+  11: optional i64 version
+  12: list<exchange.RectifyState> allowed_next
+  13: list<RectificationStep> steps
+}
+
+struct RectifyRequest {
+  1: string record_id
+  2: exchange.RectifyState state
+  3: optional string note
+  /** Required for REJECTED_MALICIOUS. */
+  4: optional string reason
+}
+
 service ExchangeGateway {
   /** Raw rows from a department through that platform's mapping (scope push:<platform>). */
   PushRowsResult pushRows(1: Credential credential, 2: PushRowsRequest request)
@@ -199,6 +296,26 @@ service ExchangeGateway {
               5: Unavailable unavailable)
 
   SubscriptionState subscriptionAck(1: Credential credential, 2: string name, 3: string cursor)
+      throws (1: AuthError auth, 2: Forbidden forbidden, 3: InvalidInput invalid, 4: NotFound missing,
+              5: Unavailable unavailable)
+
+  /** The 好差评 feed (scope pull:REVIEW or pull:*), with long-poll. */
+  ReviewFeedPage reviewFeed(1: Credential credential, 2: ReviewFeedRequest request)
+      throws (1: AuthError auth, 2: Forbidden forbidden, 3: InvalidInput invalid, 4: NotFound missing,
+              5: Unavailable unavailable)
+
+  /** Satisfaction figures per group (scope pull:REVIEW or pull:*). */
+  ReviewStatsResult reviewStats(1: Credential credential, 2: ReviewStatsRequest request)
+      throws (1: AuthError auth, 2: Forbidden forbidden, 3: InvalidInput invalid, 4: NotFound missing,
+              5: Unavailable unavailable)
+
+  /** A review's rectification (pull:REVIEW, or review:rectify for its department). */
+  Rectification getRectification(1: Credential credential, 2: string record_id)
+      throws (1: AuthError auth, 2: Forbidden forbidden, 3: InvalidInput invalid, 4: NotFound missing,
+              5: Unavailable unavailable)
+
+  /** Moves a bad review's rectification on (review:rectify for the review's department). */
+  Rectification rectify(1: Credential credential, 2: RectifyRequest request)
       throws (1: AuthError auth, 2: Forbidden forbidden, 3: InvalidInput invalid, 4: NotFound missing,
               5: Unavailable unavailable)
 }

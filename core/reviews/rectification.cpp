@@ -47,6 +47,11 @@ bool isClosedState(RectifyState state) {
   return state == S::FED_BACK || state == S::REVISITED || state == S::REJECTED_MALICIOUS;
 }
 
+bool isOpenPastDue(RectifyState state, int64_t dueAtMs, int64_t nowMs) {
+  const bool open = state == S::VERIFYING || state == S::RECTIFYING || state == S::APPEALED;
+  return open && dueAtMs != 0 && dueAtMs < nowMs;
+}
+
 void checkTransition(RectifyState from, RectifyState to, std::string_view actor, std::string_view reason) {
   const auto& allowed = allowedNextStates(from);
   bool ok = false;

@@ -37,6 +37,10 @@ const std::vector<RectifyState>& allowedNextStates(RectifyState from);
 /// any more): FED_BACK, REVISITED, REJECTED_MALICIOUS.
 bool isClosedState(RectifyState state);
 
+/// Open and past its deadline at `nowMs`: VERIFYING, RECTIFYING or APPEALED
+/// (an appeal does not stop the clock) with a due time (≠ 0) before now.
+bool isOpenPastDue(RectifyState state, int64_t dueAtMs, int64_t nowMs);
+
 /// Checks one step. Throws InvalidInput when `to` is not allowed after
 /// `from` (the message names the allowed next states), when `actor` is empty,
 /// or when a REJECTED_MALICIOUS step has no reason.

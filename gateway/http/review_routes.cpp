@@ -41,10 +41,8 @@ void writeRectification(JsonWriter& w, const store::ReviewRectification& r, int6
   writeInstant(w, "due_at", r.dueAt);
   writeInstant(w, "rectified_at", r.rectifiedAt);
   writeInstant(w, "revisited_at", r.revisitedAt);
-  const bool open = r.state == schema::RectifyState::VERIFYING || r.state == schema::RectifyState::RECTIFYING ||
-                    r.state == schema::RectifyState::APPEALED;
   w.key("overdue");
-  w.boolean(open && r.dueAt && r.dueAt < nowMillis());
+  w.boolean(reviews::isOpenPastDue(r.state, r.dueAt, nowMillis()));
   w.key("excluded");
   w.boolean(r.excluded);
   w.key("note");

@@ -30,11 +30,8 @@ std::string_view jsonStringField(std::string_view json, std::string_view key) {
 /// Whether the review in `json` has an open rectification past its due time.
 bool overdueIn(std::string_view json, int64_t now) {
   const auto state = reviews::rectifyStateFromName(jsonStringField(json, "rectify_state"));
-  if (!state || (*state != schema::RectifyState::VERIFYING && *state != schema::RectifyState::RECTIFYING &&
-                 *state != schema::RectifyState::APPEALED))
-    return false;
   const auto due = parseRfc3339(jsonStringField(json, "rectify_due_at"));
-  return due && *due < now;
+  return state && due && reviews::isOpenPastDue(*state, *due, now);
 }
 
 int parseDigits(std::string_view text) {

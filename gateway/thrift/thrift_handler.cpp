@@ -7,6 +7,7 @@
 #include "core/record/record_json.h"
 #include "core/store/feed_cursor.h"
 #include "core/util/crypto.h"
+#include "core/util/time.h"
 #include "gateway/thrift/exception_table.h"
 
 namespace govsync::gateway {
@@ -78,6 +79,50 @@ std::string kindOf(bool isSet, schema::RecordKind::type kind) {
   const auto name = schema::kindName(kind);
   if (name.empty()) throw Error::invalidFields("unknown record kind", {{"kind", "CASE, REVIEW or OBSERVATION"}});
   return std::string(name);
+}
+
+api::ReviewStats toThrift(const store::ReviewStats& g) {
+  api::ReviewStats t;
+  t.group = g.group;
+  t.levels.assign(g.levels.begin(), g.levels.end());
+  t.total = g.total;
+  t.valid = g.valid;
+  t.excluded = g.excluded;
+  t.satisfied = g.satisfied;
+  t.bad = g.bad;
+  t.rectifications_due = g.rectificationsDue;
+  t.rectified_on_time = g.rectifiedOnTime;
+  t.overdue = g.overdue;
+  if (g.valid) t.__set_satisfaction_rate(static_cast<double>(g.satisfied) / static_cast<double>(g.valid));
+  if (g.rectificationsDue)
+    t.__set_rectification_rate(static_cast<double>(g.rectifiedOnTime) / static_cast<double>(g.rectificationsDue));
+  return t;
+}
+
+void toThrift(api::Rectification& t, const store::ReviewRectification& r, int64_t version) {
+  t.record_id = r.recordId;
+  t.level = r.level;
+  t.state = r.state;
+  if (r.dueAt) t.__set_due_at(r.dueAt);
+  if (r.rectifiedAt) t.__set_rectified_at(r.rectifiedAt);
+  if (r.revisitedAt) t.__set_revisited_at(r.revisitedAt);
+  t.overdue = reviews::isOpenPastDue(r.state, r.dueAt, nowMillis());
+  t.excluded = r.excluded;
+  t.note = r.note;
+  if (!r.firstRecordId.empty()) t.__set_first_record_id(r.firstRecordId);
+  if (version) t.__set_version(version);
+  t.allowed_next = reviews::allowedNextStates(r.state);
+  for (const auto& s : r.steps) {
+    api::RectificationStep step;
+    step.seq = s.seq;
+    step.from_state = s.from;
+    step.to_state = s.to;
+    step.actor = s.actor;
+    step.at = s.at;
+    step.note = s.note;
+    if (!s.reason.empty()) step.__set_reason(s.reason);
+    t.steps.push_back(std::move(step));
+  }
 }
 
 /// The page, filter and wait of a pull or subscription request (the two
@@ -216,6 +261,67 @@ void ThriftHandler::subscriptionAck(api::SubscriptionState& out, const api::Cred
     out.name = state.name;
     out.cursor = state.cursor;
     out.updated_at = state.updatedAt;
+  });
+}
+
+void ThriftHandler::reviewFeed(api::ReviewFeedPage& out, const api::Credential& credential,
+                               const api::ReviewFeedRequest& request) {
+  call("reviewFeed", credential, {}, [&](const Principal& who) {
+    ReviewFeedRequest req;
+    if (request.__isset.after) req.after = request.after;
+    req.limit = static_cast<size_t>(nonNegative(request.__isset.limit, request.limit, "limit"));
+    if (request.__isset.levels) req.levels.insert(request.levels.begin(), request.levels.end());
+    if (request.__isset.department) req.department = request.department;
+    if (request.__isset.window_id) req.window = request.window_id;
+    req.waitSeconds = nonNegative(request.__isset.wait_seconds, request.wait_seconds, "wait_seconds");
+    req.cancel = &s_.stopping;
+    const auto r = s_.service.reviewFeed(who, req);
+    out.reviews.reserve(r.page.entries.size());
+    for (size_t i = 0; i < r.page.entries.size(); ++i) {
+      api::ReviewItem item;
+      item.record = recordFromJsonText(r.served(r.page.entries[i]));
+      item.overdue = r.overdue[i];
+      out.reviews.push_back(std::move(item));
+    }
+    out.next_cursor = r.next;
+    out.head = store::encodeCursor(r.page.head);
+  });
+}
+
+void ThriftHandler::reviewStats(api::ReviewStatsResult& out, const api::Credential& credential,
+                                const api::ReviewStatsRequest& request) {
+  call("reviewStats", credential, {}, [&](const Principal& who) {
+    ReviewStatsRequest req;
+    if (request.__isset.group_by) req.groupBy = request.group_by;
+    if (request.__isset.from_time) req.from = request.from_time;
+    if (request.__isset.to_time) req.to = request.to_time;
+    if (request.__isset.month) req.month = request.month;
+    const auto r = s_.service.reviewStats(who, req);
+    out.group_by = r.groupBy;
+    if (r.from) out.__set_from_time(*r.from);
+    if (r.to) out.__set_to_time(*r.to);
+    out.at = r.at;
+    for (const auto& g : r.groups) out.groups.push_back(toThrift(g));
+    out.total = toThrift(r.total);
+  });
+}
+
+void ThriftHandler::getRectification(api::Rectification& out, const api::Credential& credential,
+                                     const std::string& recordId) {
+  call("getRectification", credential, {},
+       [&](const Principal& who) { toThrift(out, s_.service.getRectification(who, recordId), 0); });
+}
+
+void ThriftHandler::rectify(api::Rectification& out, const api::Credential& credential,
+                            const api::RectifyRequest& request) {
+  call("rectify", credential, {}, [&](const Principal& who) {
+    RectifyRequest req;
+    req.recordId = request.record_id;
+    req.state = std::string(reviews::rectifyStateName(request.state));
+    if (request.__isset.note) req.note = request.note;
+    if (request.__isset.reason) req.reason = request.reason;
+    const auto r = s_.service.rectify(who, req);
+    toThrift(out, r.rectification, r.outcome.version);
   });
 }
 

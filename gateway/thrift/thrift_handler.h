@@ -45,6 +45,13 @@ class ThriftHandler : public api::ExchangeGatewayIf {
                        const api::SubscriptionRequest& request) override;
   void subscriptionAck(api::SubscriptionState& out, const api::Credential& credential, const std::string& name,
                        const std::string& cursor) override;
+  void reviewFeed(api::ReviewFeedPage& out, const api::Credential& credential,
+                  const api::ReviewFeedRequest& request) override;
+  void reviewStats(api::ReviewStatsResult& out, const api::Credential& credential,
+                   const api::ReviewStatsRequest& request) override;
+  void getRectification(api::Rectification& out, const api::Credential& credential,
+                        const std::string& recordId) override;
+  void rectify(api::Rectification& out, const api::Credential& credential, const api::RectifyRequest& request) override;
 
  private:
   /// Authenticates, rate-limits, runs `body` with the principal, and maps

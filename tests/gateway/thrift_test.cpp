@@ -451,4 +451,72 @@ BOOST_AUTO_TEST_CASE(threads_bound_concurrent_clients_and_idle_ones_are_cut) {
   BOOST_TEST(waited < 10000);
 }
 
+BOOST_AUTO_TEST_CASE(reviews_feed_stats_and_rectification_over_thrift) {
+  test::TestCertificates certs;
+  TestGateway gw;
+  gw.startThrift(tlsThrift(certs));
+  auto hub = gw.addClient("hub", "市民政局", {"push:tinyreview", "pull:*"});
+  auto civil = gw.addClient("civil", "市民政局", {"review:rectify"});
+  auto police = gw.addClient("police", "市公安局", {"review:rectify"});
+  ThriftClient c(gw.thrift->port(), &certs);
+
+  auto review = [](const std::string& id, int level, int64_t daysAgo) {
+    schema::Record r;
+    r.envelope.kind = schema::RecordKind::REVIEW;
+    r.envelope.source_system = "tinyreview";
+    r.envelope.source_id = id;
+    r.envelope.__set_department("市民政局");
+    r.__set_review({});
+    r.review.review_id = id;
+    r.review.level = level;
+    r.review.evaluated_at = nowMillis() - daysAgo * 86400000;
+    r.review.__set_window_id("W1");
+    return r;
+  };
+  api::PushRecordsResult pushed;
+  c->pushRecords(pushed, bearerCredential(hub), {review("G1", 5, 1), review("B1", 1, 30), review("B2", 2, 0)});
+  BOOST_TEST_REQUIRE(pushed.outcomes.size() == 3u);
+
+  api::ReviewFeedRequest fr;
+  fr.__set_levels({1, 2});
+  api::ReviewFeedPage page;
+  c->reviewFeed(page, bearerCredential(hub), fr);
+  BOOST_TEST_REQUIRE(page.reviews.size() == 2u);
+  BOOST_TEST(page.reviews[0].record.review.review_id == "B1");
+  BOOST_TEST(page.reviews[0].overdue);   // 30 days ago: past its deadline
+  BOOST_TEST(!page.reviews[1].overdue);  // just now
+  BOOST_TEST((page.reviews[1].record.review.rectify_state == schema::RectifyState::VERIFYING));
+
+  api::ReviewStatsRequest sr;
+  sr.__set_group_by("department");
+  api::ReviewStatsResult stats;
+  c->reviewStats(stats, bearerCredential(hub), sr);
+  BOOST_TEST_REQUIRE(stats.groups.size() == 1u);
+  BOOST_TEST(stats.groups[0].group == "市民政局");
+  BOOST_TEST(stats.groups[0].total == 3);
+  BOOST_TEST(stats.groups[0].levels[0] == 1);  // level 1
+  BOOST_TEST(stats.groups[0].satisfaction_rate == 1.0 / 3.0);
+  BOOST_TEST(stats.groups[0].overdue == 1);
+
+  const std::string b2 = pushed.outcomes[2].record_id;
+  api::Rectification rect;
+  api::RectifyRequest rr;
+  rr.record_id = b2;
+  rr.state = schema::RectifyState::REVISITED;  // skips steps
+  auto invalid = expectThrow<api::InvalidInput>([&] { c->rectify(rect, bearerCredential(civil), rr); });
+  BOOST_TEST(invalid.message.find("RECTIFYING") != std::string::npos, invalid.message);
+  rr.state = schema::RectifyState::RECTIFYING;
+  expectThrow<api::NotFound>([&] { c->rectify(rect, bearerCredential(police), rr); });  // another department
+  rr.__set_note("已联系窗口");
+  c->rectify(rect, bearerCredential(civil), rr);
+  BOOST_TEST((rect.state == schema::RectifyState::RECTIFYING));
+  BOOST_TEST(rect.version == 2);
+  BOOST_TEST(rect.steps.size() == 2u);
+  BOOST_TEST(rect.steps[1].actor == "civil");
+  api::Rectification read;
+  c->getRectification(read, bearerCredential(civil), b2);
+  BOOST_TEST(read.note == "已联系窗口");
+  BOOST_TEST(read.allowed_next.size() == 2u);  // FED_BACK, APPEALED
+}
+
 BOOST_AUTO_TEST_SUITE_END()
