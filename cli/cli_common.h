@@ -63,5 +63,6 @@ void addConfigCommands(std::vector<Command>& out);
 void addMappingCommands(std::vector<Command>& out);
 void addSyncCommands(std::vector<Command>& out);
 void addClientCommands(std::vector<Command>& out);
+void addReviewCommands(std::vector<Command>& out);
 
 }  // namespace govsync::cli

@@ -18,6 +18,7 @@ std::vector<Command> allCommands() {
   govsync::cli::addMappingCommands(commands);
   govsync::cli::addSyncCommands(commands);
   govsync::cli::addClientCommands(commands);
+  govsync::cli::addReviewCommands(commands);
   govsync::cli::addConfigCommands(commands);
   return commands;
 }

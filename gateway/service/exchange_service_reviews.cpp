@@ -2,8 +2,8 @@
 // the one feed's positions and cursors), satisfaction figures, and the
 // rectification loop of bad reviews.
 #include <algorithm>
-#include <charconv>
 
+#include "core/reviews/period.h"
 #include "core/store/feed_cursor.h"
 #include "core/util/error.h"
 #include "core/util/json_writer.h"
@@ -32,32 +32,6 @@ bool overdueIn(std::string_view json, int64_t now) {
   const auto state = reviews::rectifyStateFromName(jsonStringField(json, "rectify_state"));
   const auto due = parseRfc3339(jsonStringField(json, "rectify_due_at"));
   return state && due && reviews::isOpenPastDue(*state, *due, now);
-}
-
-int parseDigits(std::string_view text) {
-  int v = -1;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  return ec == std::errc() && p == text.data() + text.size() ? v : -1;
-}
-
-/// Local midnight (Beijing time, UTC+8 all year) of y-m-d as an instant.
-int64_t beijingMidnight(int64_t y, unsigned m, unsigned d) {
-  return daysFromCivil(y, m, d) * kMillisPerDay - reviews::kShanghaiOffsetMs;
-}
-
-/// "YYYY-MM-DD" (a Beijing day's start) or an RFC 3339 instant.
-int64_t parseBound(const std::string& text, const char* field) {
-  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
-    const int y = parseDigits(std::string_view(text).substr(0, 4)),
-              m = parseDigits(std::string_view(text).substr(5, 2)),
-              d = parseDigits(std::string_view(text).substr(8, 2));
-    if (y >= 1970 && m >= 1 && m <= 12 && d >= 1 && d <= static_cast<int>(daysInMonth(y, static_cast<unsigned>(m))))
-      return beijingMidnight(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
-  } else if (auto at = parseRfc3339(text)) {
-    return *at;
-  }
-  throw Error::invalidFields(std::string(field) + " is not a date",
-                             {{field, "a local date YYYY-MM-DD (Beijing time) or an RFC 3339 instant"}});
 }
 
 void addTo(store::ReviewStats& sum, const store::ReviewStats& g) {
@@ -149,19 +123,9 @@ ReviewStatsResult ExchangeService::reviewStats(const Principal& who, const Revie
   if (!groupBy)
     throw Error::invalidFields("unknown grouping", {{"group_by", "department, window, item, channel, day or month"}});
   q.groupBy = *groupBy;
-  if (!req.month.empty()) {
-    if (!req.from.empty() || !req.to.empty()) throw Error::invalid("give month, or from and to, not both");
-    const int y =
-        req.month.size() == 7 && req.month[4] == '-' ? parseDigits(std::string_view(req.month).substr(0, 4)) : -1;
-    const int m = y > 0 ? parseDigits(std::string_view(req.month).substr(5, 2)) : -1;
-    if (y < 1970 || m < 1 || m > 12) throw Error::invalidFields("month is not YYYY-MM", {{"month", "e.g. 2026-11"}});
-    q.from = beijingMidnight(y, static_cast<unsigned>(m), 1);
-    q.to = m == 12 ? beijingMidnight(y + 1, 1, 1) : beijingMidnight(y, static_cast<unsigned>(m + 1), 1);
-  } else {
-    if (!req.from.empty()) q.from = parseBound(req.from, "from");
-    if (!req.to.empty()) q.to = parseBound(req.to, "to");
-    if (q.from && q.to && *q.to <= *q.from) throw Error::invalidFields("an empty period", {{"to", "after from"}});
-  }
+  const auto period = reviews::parsePeriod(req.month, req.from, req.to);
+  q.from = period.from;
+  q.to = period.to;
   q.now = nowMillis();
 
   ReviewStatsResult result;

@@ -327,6 +327,42 @@ BOOST_AUTO_TEST_CASE(records_put_then_feed_read_on_a_data_dir) {
   BOOST_TEST(contains(badCursor.err, "is not a feed cursor"), badCursor);
 }
 
+BOOST_AUTO_TEST_CASE(reviews_stats_prints_a_table) {
+  TempDir d;
+  const std::string data = d.file("data");
+  std::string reviews;
+  const std::pair<const char*, int> given[] = {{"市民政局", 1}, {"市民政局", 5}, {"市民政局", 4}, {"市公安局", 2}};
+  int n = 0;
+  for (const auto& [department, level] : given)
+    reviews += std::string(R"({"kind":"REVIEW","source_system":"hcp","source_id":"R)") + std::to_string(++n) +
+               R"(","department":")" + department + R"(","review_id":"R)" + std::to_string(n) + R"(","level":)" +
+               std::to_string(level) + R"(,"evaluated_at":"2026-11-03T02:00:00.000Z"})" + "\n";
+  BOOST_TEST_REQUIRE(runGovsync({"records", "put", d.write("r.ndjson", reviews), "--data-dir", data}).exit == 0);
+  Run r = runGovsync({"reviews", "stats", "--group-by", "department", "--month", "2026-11", "--data-dir", data});
+  BOOST_TEST_REQUIRE(r.exit == 0, r);
+  // group, reviews, levels 5..1, satisfaction, bad, …
+  BOOST_TEST(contains(r.out, "2026-10-31T16:00:00.000Z to 2026-11-30T16:00:00.000Z"), r);
+  std::map<std::string, std::vector<std::string>> rows;
+  for (const auto& line : lines(r.out)) {
+    std::istringstream words(line);
+    std::vector<std::string> cells;
+    for (std::string w; words >> w;) cells.push_back(w);
+    if (!cells.empty()) rows[cells[0]] = cells;
+  }
+  const std::vector<std::string> civil = {"市民政局", "3", "1", "1", "0", "0", "1", "66.7%", "1"};
+  BOOST_TEST_REQUIRE(rows.count("市民政局"), r);
+  BOOST_TEST((std::vector<std::string>(rows["市民政局"].begin(), rows["市民政局"].begin() + 9) == civil), r);
+  BOOST_TEST(rows["total"][1] == "4", r);
+  BOOST_TEST(rows["total"][7] == "50.0%", r);  // 市公安局's 2 is bad
+  // Another month: empty; a bad month: refused with the field named.
+  Run other = runGovsync({"reviews", "stats", "--month", "2026-10", "--data-dir", data});
+  BOOST_TEST(rows.count("市公安局") == 1u);
+  BOOST_TEST(contains(other.out, "total"), other);
+  Run bad = runGovsync({"reviews", "stats", "--month", "2026-13", "--data-dir", data});
+  BOOST_TEST(bad.exit == 2, bad);
+  BOOST_TEST(contains(bad.err, "month"), bad);
+}
+
 BOOST_AUTO_TEST_CASE(a_bad_config_file_is_reported_on_stderr) {
   TempDir d;
   const std::string config = d.write("govsync.yaml", "data_dir: " + d.file("data") +
