@@ -296,7 +296,7 @@ const std::vector<Platform>& platforms() {
                 R"json({"review_id": "211122260925000059-2", "case_no": "211122260925000059", "item_code": "2111220001170200000", "item_name": "居住证签注", "agency_code": "112111005463841653", "agency_name": "盘锦市公安局", "window_id": "A20", "staff_name": "邓勇玉", "channel": "mobile", "channel_raw": "移动端", "level": 4, "level_raw": "4", "level_scheme": "hcp_interface", "indicator_codes": ["501", "502", "504"], "comment_text": "经回访整改，工作人员主动联系并上门补办，问题已解决。", "evaluated_at": "2026-10-06T08:37:37.000Z", "eval_seq": 2, "evaluator_type": "person", "evaluator_name": "廖娟", "is_bad": false, "region_code": "211122"})json"},
            },
        .extra = {{1,
-                  R"json({"extensions.accepted_at": "2026-09-24T05:09:08.000Z", "extensions.promise_type": "1"})json"}},
+                  R"json({"extensions.accepted_at": "2026-09-24T05:09:08.000Z", "extensions.promise_type": "1", "department": "盘锦市市场监督管理局"})json"}},
        .keys = {{1, "evaluator_key", "211103197912035596"}}},
 
       {.name = "window_review_gb",
@@ -321,7 +321,7 @@ const std::vector<Platform>& platforms() {
                {15,  // second evaluation
                 R"json({"review_id": "PJ2026100800141-2", "case_no": "PJ2026100800141", "item_code": "2111020006110100000", "item_name": "建筑工程施工许可证核发", "agency_code": "112111007989011069", "agency_name": "盘锦市住房和城乡建设局", "channel": "mobile", "channel_raw": "移动服务端", "level": 5, "level_raw": "1", "level_scheme": "gb39046_a8", "comment_text": "经回访整改，工作人员主动联系并上门补办，问题已解决。", "evaluated_at": "2026-10-20T09:51:52.000Z", "eval_seq": 2, "evaluator_name": "熊波晓", "is_bad": false, "region_code": "211102005000"})json"},
            },
-       .extra = {},
+       .extra = {{8, R"json({"department": "盘锦市市场监督管理局"})json"}},
        .keys = {}},
 
       {.name = "hazchem_vehicle",
