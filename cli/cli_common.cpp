@@ -66,6 +66,7 @@ store::StoreOptions storeOptions(const Config& config) {
   o.postgresConninfo = config.getString("store.postgres.conninfo");
   o.postgresPassword = config.getString("store.postgres.password");
   o.poolSize = static_cast<size_t>(config.getInt("store.pool_size"));
+  o.feedCacheBytes = static_cast<size_t>(config.getInt("store.feed_cache_mb")) << 20;
   return o;
 }
 

@@ -122,7 +122,7 @@ int readFeed(const std::vector<std::string>& argv) {
   q.filter.sourceSystem = args.getOr("source", "");
   q.filter.regionPrefix = args.getOr("region", "");
   auto page = store->readFeed(q);
-  for (const auto& e : page.entries) std::cout << (args.has("pii") ? e.jsonFull : e.jsonMasked) << "\n";
+  for (const auto& e : page.entries) std::cout << (args.has("pii") ? e.jsonFull() : e.jsonMasked()) << "\n";
   std::cerr << page.entries.size() << " records; next cursor: " << store::encodeCursor(page.next) << " (position "
             << page.next << ", head " << page.head << ")\n";
   return 0;

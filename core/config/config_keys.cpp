@@ -45,6 +45,9 @@ const KeySpec& configSpec() {
                   {
                       choice("backend", "sqlite", {"sqlite", "postgres"}, "sqlite (embedded, one file) or postgres."),
                       integer("pool_size", 8, 1, 256, "Database connections kept open."),
+                      integer("feed_cache_mb", 64, 0, 65536,
+                              "Memory for feed entries (both served forms) kept by position, so consumers at the "
+                              "head of the feed are served without re-reading the database; 0 = none."),
                       section("sqlite", "The embedded SQLite store.",
                               {str("path", "", "Database file; default <data_dir>/govsync.db.")}),
                       section("postgres", "The PostgreSQL store.",

@@ -27,8 +27,12 @@ int64_t FeedNotifier::head() const {
   return head_;
 }
 
-SqlStore::SqlStore(Dialect dialect, std::string target, SqlPool::Factory factory, size_t poolSize)
-    : dialect_(std::move(dialect)), target_(std::move(target)), pool_(std::move(factory), poolSize) {}
+SqlStore::SqlStore(Dialect dialect, std::string target, SqlPool::Factory factory, size_t poolSize,
+                   size_t feedCacheBytes)
+    : dialect_(std::move(dialect)),
+      target_(std::move(target)),
+      pool_(std::move(factory), poolSize),
+      feedCache_(feedCacheBytes) {}
 
 namespace {
 
@@ -89,14 +93,15 @@ std::unique_ptr<Store> openStore(const StoreOptions& options) {
                                ec.message());
     Dialect d{"sqlite", "INTEGER", "BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT", ""};
     store = std::make_unique<SqlStore>(
-        std::move(d), path, [path] { return std::make_unique<SqliteConnection>(path); }, options.poolSize);
+        std::move(d), path, [path] { return std::make_unique<SqliteConnection>(path); }, options.poolSize,
+        options.feedCacheBytes);
   } else if (options.backend == "postgres") {
     const std::string target = describePostgres(options.postgresConninfo);
     const std::string conninfo = withPassword(options.postgresConninfo, options.postgresPassword);
     Dialect d{"postgres", "BIGINT", "BYTEA", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", " FOR UPDATE"};
     store = std::make_unique<SqlStore>(
         std::move(d), target, [conninfo, target] { return std::make_unique<PgConnection>(conninfo, target); },
-        options.poolSize);
+        options.poolSize, options.feedCacheBytes);
   } else {
     throw Error::config("unknown store backend '" + options.backend + "': expected sqlite or postgres");
   }

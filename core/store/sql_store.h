@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/store/feed_cache.h"
 #include "core/store/sql_connection.h"
 #include "core/store/store.h"
 
@@ -100,7 +101,7 @@ class ReviewCommit {
 
 class SqlStore final : public Store {
  public:
-  SqlStore(Dialect dialect, std::string target, SqlPool::Factory factory, size_t poolSize);
+  SqlStore(Dialect dialect, std::string target, SqlPool::Factory factory, size_t poolSize, size_t feedCacheBytes);
 
   /// Applies pending migrations; called once by openStore.
   void migrate();
@@ -156,7 +157,8 @@ class SqlStore final : public Store {
  private:
   CommitResult commitInTransaction(SqlConnection& conn, std::vector<PreparedRecord>& records, const CommitBatch& batch);
   /// One feed page in a read transaction: `select` runs the page's query
-  /// (columns kFeedColumns, positions in (after, head], ordered, ≤ limit rows).
+  /// (one column, the positions in (after, head], ordered, ≤ limit rows);
+  /// the entries come from the feed cache or `changes`.
   FeedPage readFeedPage(int64_t after, size_t limit,
                         const std::function<SqlResult(SqlConnection&, int64_t head)>& select);
   std::optional<ReviewRectification> readRectification(SqlConnection& conn, const std::string& recordId);
@@ -166,6 +168,7 @@ class SqlStore final : public Store {
   Dialect dialect_;
   std::string target_;
   SqlPool pool_;
+  FeedCache feedCache_;
 };
 
 /// The columns of `changes` a feed page selects, in readFeedPage's order.

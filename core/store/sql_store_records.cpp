@@ -2,6 +2,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <span>
 #include <unordered_map>
 
 #include "core/record/record_binary.h"
@@ -401,7 +402,7 @@ const char* const kFeedColumns =
 
 FeedPage SqlStore::readFeed(const FeedQuery& q) {
   checkFeedFilter(q.filter);
-  std::string sql = std::string("SELECT ") + kFeedColumns + " FROM changes WHERE position > ? AND position <= ?";
+  std::string sql = "SELECT position FROM changes WHERE position > ? AND position <= ?";
   if (q.filter.kind) sql += " AND kind = ?";
   if (!q.filter.sourceSystem.empty()) sql += " AND source_system = ?";
   if (!q.filter.regionPrefix.empty()) sql += " AND region_code LIKE ?";
@@ -423,25 +424,53 @@ FeedPage SqlStore::readFeedPage(int64_t after, size_t limit,
   return inTransaction(*conn, false, [&] {
     FeedPage page;
     page.head = conn->query("SELECT position FROM feed_head WHERE id = 1").integer(0, 0);
-    auto rows = select(*conn, page.head);
-    page.entries.reserve(rows.size());
-    for (size_t r = 0; r < rows.size(); ++r) {
-      FeedEntry e;
-      e.position = rows.integer(r, 0);
-      e.recordId = rows.text(r, 1);
-      e.version = rows.integer(r, 2);
-      e.kind = schema::kindFromName(rows.text(r, 3)).value_or(RecordKind::CASE);
-      e.sourceSystem = rows.text(r, 4);
-      e.regionCode = rows.text(r, 5);
-      e.department = rows.text(r, 6);
-      e.deleted = rows.integer(r, 7) != 0;
-      e.committedAt = rows.integer(r, 8);
-      e.jsonFull = std::move(std::get<std::string>(rows.rows[r][9]));
-      e.jsonMasked = std::move(std::get<std::string>(rows.rows[r][10]));
-      if (servedFormsChecksum(e.jsonFull, e.jsonMasked) != rows.integer(r, 11))
-        throw Error::corrupt("feed entry at position " + std::to_string(e.position) + " (record " + e.recordId +
-                             ") in the " + dialect_.name + " store failed its integrity check");
-      page.entries.push_back(std::move(e));
+    // The page's positions from the indexes; entries from the cache, and
+    // only the ones it lacks from `changes` (read, checked, then kept).
+    auto positions = select(*conn, page.head);
+    std::vector<std::optional<FeedEntry>> slots(positions.size());
+    std::vector<SqlValue> missing;
+    std::unordered_map<int64_t, size_t> slotOf;
+    for (size_t r = 0; r < positions.size(); ++r) {
+      const int64_t position = positions.integer(r, 0);
+      slots[r] = feedCache_.get(position);
+      if (!slots[r]) {
+        slotOf[position] = r;
+        missing.emplace_back(position);
+      }
+    }
+    constexpr size_t kChunk = 500;
+    for (size_t from = 0; from < missing.size(); from += kChunk) {
+      const size_t n = std::min(kChunk, missing.size() - from);
+      std::string sql = std::string("SELECT ") + kFeedColumns + " FROM changes WHERE position IN (?";
+      for (size_t i = 1; i < n; ++i) sql += ",?";
+      sql += ") ORDER BY position";  // checked in feed order: a damaged entry stops the page where it is
+      auto rows = conn->query(sql, std::span<const SqlValue>(missing.data() + from, n));
+      for (size_t r = 0; r < rows.size(); ++r) {
+        FeedEntry e;
+        e.position = rows.integer(r, 0);
+        e.recordId = rows.text(r, 1);
+        e.version = rows.integer(r, 2);
+        e.kind = schema::kindFromName(rows.text(r, 3)).value_or(RecordKind::CASE);
+        e.sourceSystem = rows.text(r, 4);
+        e.regionCode = rows.text(r, 5);
+        e.department = rows.text(r, 6);
+        e.deleted = rows.integer(r, 7) != 0;
+        e.committedAt = rows.integer(r, 8);
+        auto full = std::make_shared<std::string>(std::move(std::get<std::string>(rows.rows[r][9])));
+        auto masked = std::make_shared<std::string>(std::move(std::get<std::string>(rows.rows[r][10])));
+        if (servedFormsChecksum(*full, *masked) != rows.integer(r, 11))
+          throw Error::corrupt("feed entry at position " + std::to_string(e.position) + " (record " + e.recordId +
+                               ") in the " + dialect_.name + " store failed its integrity check");
+        e.full = std::move(full);
+        e.masked = std::move(masked);
+        feedCache_.put(e);
+        slots[slotOf.at(e.position)] = std::move(e);
+      }
+    }
+    page.entries.reserve(slots.size());
+    for (auto& slot : slots) {
+      if (!slot) throw Error::internal("a feed position vanished while its page was read");
+      page.entries.push_back(std::move(*slot));
     }
     // A full page ends at its last entry; a short page has seen everything
     // up to the head, matching or not.

@@ -395,8 +395,8 @@ FeedPage SqlStore::readReviewFeed(const ReviewFeedQuery& q) {
   std::string positions;
   for (size_t i = 0; i < levels.size(); ++i)
     positions += std::string(i ? " UNION ALL " : "") + "SELECT position FROM (" + part + ") AS l" + std::to_string(i);
-  const std::string sql = std::string("SELECT ") + kFeedColumns + " FROM changes WHERE position IN (" + positions +
-                          ") ORDER BY position LIMIT ?";
+  const std::string sql =
+      "SELECT position FROM changes WHERE position IN (" + positions + ") ORDER BY position LIMIT ?";
   return readFeedPage(q.after, q.limit, [&](SqlConnection& conn, int64_t head) {
     std::vector<SqlValue> params;
     for (auto level : levels) {

@@ -104,8 +104,11 @@ struct FeedEntry {
   std::string department;
   bool deleted = false;
   int64_t committedAt = 0;
-  std::string jsonFull;    ///< the record as JSON, PII in clear
-  std::string jsonMasked;  ///< the record as JSON, PII masked
+  /// The record as JSON, PII in clear and masked: shared with the store's
+  /// feed cache (immutable once read).
+  std::shared_ptr<const std::string> full, masked;
+  const std::string& jsonFull() const { return *full; }
+  const std::string& jsonMasked() const { return *masked; }
 };
 
 struct FeedPage {
@@ -219,7 +222,7 @@ struct Reconciliation {
 struct ReviewPolicy {
   /// Holidays and make-up working days; null = weekends only.
   std::shared_ptr<const reviews::WorkingCalendar> calendar;
-  int rectifyWorkingDays = 5;  ///< a bad review's rectification is due this many working days later
+  int rectifyWorkingDays = 5;                    ///< a bad review's rectification is due this many working days later
   std::string calendarSource = "weekends only";  ///< where the calendar came from, for people
 };
 
@@ -445,6 +448,7 @@ struct StoreOptions {
   std::string postgresConninfo;  ///< libpq conninfo, password excluded
   std::string postgresPassword;  ///< from the environment, if any
   size_t poolSize = 8;
+  size_t feedCacheBytes = 64 << 20;  ///< feed entries kept in memory (0 = none)
 };
 
 /// Opens the store, creating it if needed, and applies pending migrations.

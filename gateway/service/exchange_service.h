@@ -85,7 +85,7 @@ struct PullResult {
   store::FeedPage page;
   bool pii = false;
   std::string next;  ///< cursor after this page
-  const std::string& served(const store::FeedEntry& e) const { return pii ? e.jsonFull : e.jsonMasked; }
+  const std::string& served(const store::FeedEntry& e) const { return pii ? e.jsonFull() : e.jsonMasked(); }
 };
 
 struct RecordView {
@@ -129,7 +129,7 @@ struct ReviewFeedResult {
   std::vector<bool> overdue;  ///< one per entry
   bool pii = false;
   std::string next;
-  const std::string& served(const store::FeedEntry& e) const { return pii ? e.jsonFull : e.jsonMasked; }
+  const std::string& served(const store::FeedEntry& e) const { return pii ? e.jsonFull() : e.jsonMasked(); }
 };
 
 struct ReviewStatsRequest {

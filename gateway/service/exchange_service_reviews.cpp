@@ -78,7 +78,7 @@ ReviewFeedResult ExchangeService::reviewFeed(const Principal& who, const ReviewF
                             {});
   const int64_t now = nowMillis();
   result.overdue.reserve(result.page.entries.size());
-  for (const auto& e : result.page.entries) result.overdue.push_back(!e.deleted && overdueIn(e.jsonFull, now));
+  for (const auto& e : result.page.entries) result.overdue.push_back(!e.deleted && overdueIn(e.jsonFull(), now));
   result.next = store::encodeCursor(result.page.next);
   recordsPulled_ += result.page.entries.size();
   if (result.page.entries.empty() && !req.auditEmpty) return result;

@@ -251,14 +251,14 @@ BOOST_DATA_TEST_CASE(a_bad_review_opens_a_rectification_when_stored, kBackends, 
   BOOST_TEST(stored->record.review.rectify_due_at == endOf(2026, 10, 13));
   auto feed = readWholeFeed(*s);
   BOOST_TEST_REQUIRE(feed.size() == 2u);
-  BOOST_TEST(contains(feed[0].jsonFull, "\"rectify_state\":\"VERIFYING\""), feed[0].jsonFull);
-  BOOST_TEST(contains(feed[0].jsonFull, "\"rectify_due_at\":\"2026-10-13T15:59:59.999Z\""), feed[0].jsonFull);
+  BOOST_TEST(contains(feed[0].jsonFull(), "\"rectify_state\":\"VERIFYING\""), feed[0].jsonFull());
+  BOOST_TEST(contains(feed[0].jsonFull(), "\"rectify_due_at\":\"2026-10-13T15:59:59.999Z\""), feed[0].jsonFull());
 
   auto good = s->getRectification(idOf("good"));
   BOOST_TEST_REQUIRE(good.has_value());
   BOOST_TEST(good->state == S::NONE);
   BOOST_TEST(good->steps.empty());
-  BOOST_TEST(!contains(feed[1].jsonFull, "rectify_state"));
+  BOOST_TEST(!contains(feed[1].jsonFull(), "rectify_state"));
   BOOST_TEST(!s->getRectification("no-such-record").has_value());
 }
 
@@ -305,9 +305,9 @@ BOOST_DATA_TEST_CASE(rectification_steps_are_new_versions_in_the_feed, kBackends
   const char* states[] = {"VERIFYING", "RECTIFYING", "FED_BACK", "REVISITED"};
   for (size_t i = 0; i < 4; ++i) {
     BOOST_TEST(page.entries[i].version == static_cast<int64_t>(i + 1));
-    BOOST_TEST(contains(page.entries[i].jsonFull, std::string("\"rectify_state\":\"") + states[i] + "\""));
+    BOOST_TEST(contains(page.entries[i].jsonFull(), std::string("\"rectify_state\":\"") + states[i] + "\""));
   }
-  BOOST_TEST(contains(page.entries[3].jsonFull, "\"rectify_note\":\"群众满意\""));
+  BOOST_TEST(contains(page.entries[3].jsonFull(), "\"rectify_note\":\"群众满意\""));
 
   // The source sending the review again cannot reset the loop: the same
   // content is a no-op, changed content keeps the store's rectification.

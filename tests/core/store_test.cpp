@@ -165,9 +165,9 @@ BOOST_DATA_TEST_CASE(delete_makes_a_tombstone, kBackends, backend) {
   BOOST_TEST(!feed[0].deleted);
   BOOST_TEST(feed[1].deleted);
   BOOST_TEST(feed[1].version == 2);
-  auto json = govsync::recordFromJsonText(feed[1].jsonFull);
+  auto json = govsync::recordFromJsonText(feed[1].jsonFull());
   BOOST_TEST(json.envelope.deleted);
-  BOOST_TEST(contains(feed[1].jsonMasked, "\"deleted\":true"));
+  BOOST_TEST(contains(feed[1].jsonMasked(), "\"deleted\":true"));
 
   // Deleting again is a no-op.
   auto again = commitRecords(*s, {tombstone("env", RecordKind::OBSERVATION, "ST-1")});
@@ -213,7 +213,7 @@ BOOST_DATA_TEST_CASE(same_record_twice_in_one_batch, kBackends, backend) {
   BOOST_TEST(stored->record.case_record.title == "first");
   auto feed = readWholeFeed(*s);
   BOOST_TEST_REQUIRE(feed.size() == 4u);
-  BOOST_TEST(contains(feed[1].jsonFull, "\"title\":\"second\""));
+  BOOST_TEST(contains(feed[1].jsonFull(), "\"title\":\"second\""));
   BOOST_TEST(feed[3].version == 3);
 }
 
@@ -540,14 +540,14 @@ BOOST_DATA_TEST_CASE(feed_filters_select_changes, kBackends, backend) {
   BOOST_TEST(review.version == 1);
   BOOST_TEST(review.committedAt > 0);
   BOOST_TEST(!review.deleted);
-  auto full = govsync::recordFromJsonText(review.jsonFull);
+  auto full = govsync::recordFromJsonText(review.jsonFull());
   auto stored = s->getRecord(review.recordId);
   BOOST_TEST((full == stored->record));
-  BOOST_TEST(contains(review.jsonFull, "\"evaluator_phone\":\"13912345678\""));
-  BOOST_TEST(contains(review.jsonMasked, "\"evaluator_phone\":\"139****5678\""));
-  BOOST_TEST(contains(review.jsonMasked, "\"evaluator_name\":\"李*\""));
-  BOOST_TEST(!contains(review.jsonMasked, "13912345678"));
-  BOOST_TEST(contains(all[0].jsonMasked, "\"reporter_id_no\":\"211102********1234\""));
+  BOOST_TEST(contains(review.jsonFull(), "\"evaluator_phone\":\"13912345678\""));
+  BOOST_TEST(contains(review.jsonMasked(), "\"evaluator_phone\":\"139****5678\""));
+  BOOST_TEST(contains(review.jsonMasked(), "\"evaluator_name\":\"李*\""));
+  BOOST_TEST(!contains(review.jsonMasked(), "13912345678"));
+  BOOST_TEST(contains(all[0].jsonMasked(), "\"reporter_id_no\":\"211102********1234\""));
   BOOST_TEST(all[6].deleted);
 }
 
@@ -861,14 +861,19 @@ BOOST_DATA_TEST_CASE(corrupt_rows_are_reported_not_served, kBackends, backend) {
   // An untouched record is still served.
   BOOST_TEST(s->getRecord(recordIdOf(d)).has_value());
 
-  // A feed entry whose served JSON was changed.
-  BOOST_TEST(readWholeFeed(*s).size() == 4u);
+  // A feed entry whose served JSON was changed (before any read kept it in the feed cache).
   s.sql("UPDATE changes SET json_full = replace(json_full, '13812341234', '13800000000') WHERE position = 2");
   auto e3 = expectError(ErrorCode::Corrupt, [&] { readWholeFeed(*s); });
   BOOST_TEST(contains(e3.what(), "position 2"), e3.what());
   FeedQuery q;
   q.limit = 1;
-  BOOST_TEST(s->readFeed(q).entries.size() == 1u);  // position 1 is fine
+  const auto first = s->readFeed(q);
+  BOOST_TEST_REQUIRE(first.entries.size() == 1u);  // position 1 is fine
+  // Once read and checked, an entry is served from memory: a later change in
+  // the database is not seen (positions are immutable; the cache holds what
+  // was verified).
+  s.sql("UPDATE changes SET json_full = 'tampered' WHERE position = 1");
+  BOOST_TEST(s->readFeed(q).entries.at(0).jsonFull() == first.entries[0].jsonFull());
   s.sql("UPDATE changes SET json_masked = replace(json_masked, '138****1234', '13812341234') WHERE position = 3");
   q.after = 2;
   expectError(ErrorCode::Corrupt, [&] { s->readFeed(q); });

@@ -157,7 +157,7 @@ StoreView readStore(const World& w) {
     for (const auto& e : page.entries) {
       BOOST_REQUIRE(positions.insert(e.position).second);
       Poco::JSON::Parser p;
-      auto o = p.parse(e.jsonFull).extract<Poco::JSON::Object::Ptr>();
+      auto o = p.parse(e.jsonFull()).extract<Poco::JSON::Object::Ptr>();
       const std::string id = o->getValue<std::string>("source_id");
       v.latest[id] = {o->getValue<std::string>("title"), o->getObject("extensions")->getValue<std::string>("ver")};
       v.versions[id] = std::max(v.versions[id], o->getValue<int64_t>("version"));
