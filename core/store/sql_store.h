@@ -160,7 +160,7 @@ class SqlStore final : public Store {
   /// (one column, the positions in (after, head], ordered, ≤ limit rows);
   /// the entries come from the feed cache or `changes`.
   FeedPage readFeedPage(int64_t after, size_t limit,
-                        const std::function<SqlResult(SqlConnection&, int64_t head)>& select);
+                        const std::function<std::vector<int64_t>(SqlConnection&, int64_t head)>& select);
   std::optional<ReviewRectification> readRectification(SqlConnection& conn, const std::string& recordId);
   /// Fills the review index for reviews stored before it existed (migration 5).
   void backfillReviewIndex(SqlConnection& conn);
@@ -170,6 +170,9 @@ class SqlStore final : public Store {
   SqlPool pool_;
   FeedCache feedCache_;
 };
+
+/// The positions in the first column of `rows`.
+std::vector<int64_t> positionsOf(const SqlResult& rows);
 
 /// The columns of `changes` a feed page selects, in readFeedPage's order.
 extern const char* const kFeedColumns;

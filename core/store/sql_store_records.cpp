@@ -402,6 +402,16 @@ const char* const kFeedColumns =
 
 FeedPage SqlStore::readFeed(const FeedQuery& q) {
   checkFeedFilter(q.filter);
+  if (q.filter.empty()) {
+    // Every position up to the head is a change (positions are taken from
+    // feed_head in the committing transaction, so a rollback returns them):
+    // the page's positions need no query.
+    return readFeedPage(q.after, q.limit, [&](SqlConnection&, int64_t head) {
+      std::vector<int64_t> positions;
+      for (int64_t p = q.after + 1; p <= head && positions.size() < q.limit; ++p) positions.push_back(p);
+      return positions;
+    });
+  }
   std::string sql = "SELECT position FROM changes WHERE position > ? AND position <= ?";
   if (q.filter.kind) sql += " AND kind = ?";
   if (!q.filter.sourceSystem.empty()) sql += " AND source_system = ?";
@@ -413,12 +423,18 @@ FeedPage SqlStore::readFeed(const FeedQuery& q) {
     if (!q.filter.sourceSystem.empty()) params.emplace_back(q.filter.sourceSystem);
     if (!q.filter.regionPrefix.empty()) params.emplace_back(q.filter.regionPrefix + "%");
     params.emplace_back(static_cast<int64_t>(q.limit));
-    return conn.query(sql, params);
+    return positionsOf(conn.query(sql, params));
   });
 }
 
+std::vector<int64_t> positionsOf(const SqlResult& rows) {
+  std::vector<int64_t> out(rows.size());
+  for (size_t r = 0; r < rows.size(); ++r) out[r] = rows.integer(r, 0);
+  return out;
+}
+
 FeedPage SqlStore::readFeedPage(int64_t after, size_t limit,
-                                const std::function<SqlResult(SqlConnection&, int64_t head)>& select) {
+                                const std::function<std::vector<int64_t>(SqlConnection&, int64_t head)>& select) {
   if (limit == 0) throw Error::invalid("a feed page needs a limit of at least 1");
   auto conn = pool_.acquire();
   return inTransaction(*conn, false, [&] {
@@ -426,12 +442,12 @@ FeedPage SqlStore::readFeedPage(int64_t after, size_t limit,
     page.head = conn->query("SELECT position FROM feed_head WHERE id = 1").integer(0, 0);
     // The page's positions from the indexes; entries from the cache, and
     // only the ones it lacks from `changes` (read, checked, then kept).
-    auto positions = select(*conn, page.head);
+    const auto positions = select(*conn, page.head);
     std::vector<std::optional<FeedEntry>> slots(positions.size());
     std::vector<SqlValue> missing;
     std::unordered_map<int64_t, size_t> slotOf;
     for (size_t r = 0; r < positions.size(); ++r) {
-      const int64_t position = positions.integer(r, 0);
+      const int64_t position = positions[r];
       slots[r] = feedCache_.get(position);
       if (!slots[r]) {
         slotOf[position] = r;
@@ -468,13 +484,11 @@ FeedPage SqlStore::readFeedPage(int64_t after, size_t limit,
       }
     }
     page.entries.reserve(slots.size());
-    for (auto& slot : slots) {
-      if (!slot) throw Error::internal("a feed position vanished while its page was read");
-      page.entries.push_back(std::move(*slot));
-    }
-    // A full page ends at its last entry; a short page has seen everything
+    for (auto& slot : slots)
+      if (slot) page.entries.push_back(std::move(*slot));  // (a position without a change is skipped)
+    // A full page ends at its last position; a short one has seen everything
     // up to the head, matching or not.
-    page.next = page.entries.size() == limit ? page.entries.back().position : std::max(page.head, after);
+    page.next = positions.size() == limit ? positions.back() : std::max(page.head, after);
     return page;
   });
 }

@@ -406,7 +406,7 @@ FeedPage SqlStore::readReviewFeed(const ReviewFeedQuery& q) {
       params.emplace_back(static_cast<int64_t>(q.limit));
     }
     params.emplace_back(static_cast<int64_t>(q.limit));
-    return conn.query(sql, params);
+    return positionsOf(conn.query(sql, params));
   });
 }
 
