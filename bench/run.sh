@@ -80,8 +80,27 @@ rm -f /tmp/govsync-bench-import.db
 sqlite3 /tmp/govsync-bench-import.db "CREATE TABLE mapped (record_id TEXT PRIMARY KEY, body TEXT NOT NULL)"
 t0=$(now); sqlite3 /tmp/govsync-bench-import.db -cmd ".mode csv" ".import /tmp/govsync-bench-mapped.csv mapped"; t1=$(now)
 sqlite_import=$(rate "$crows" "$t0" "$t1")
-bash tests/scripts/postgres.sh stop >&2
 rm -f /tmp/govsync-bench-mapped.csv /tmp/govsync-bench-import.db /tmp/govsync-bench-store.db*
+
+# --- reviews: 好差评 statistics by the store on N reviews, SQLite and PostgreSQL ---
+# Baseline in the same run: the simplest aggregate over the same index table
+# (a month's count per department) in the sqlite3 / psql shells, best of 5.
+review_n=${GOVSYNC_BENCH_REVIEWS:-$rows}
+echo "bench: reviews (${review_n}) → SQLite store…" >&2
+rm -f /tmp/govsync-bench-reviews.db*
+r_sqlite=$(build/bench/review_stats_bench sqlite /tmp/govsync-bench-reviews.db "$review_n" | tail -n 1)
+psql "$pg dbname=govsync_test" -qc "DROP DATABASE IF EXISTS bench_reviews" -c "CREATE DATABASE bench_reviews" >/dev/null
+echo "bench: reviews (${review_n}) → PostgreSQL store…" >&2
+r_pg=$(build/bench/review_stats_bench postgres "$pg dbname=bench_reviews" "$review_n" | tail -n 1)
+# March 2026, Beijing time: the month review_stats_bench asks for.
+march_from=$(($(date -d '2026-03-01T00:00:00+08:00' +%s) * 1000))
+march_to=$(($(date -d '2026-04-01T00:00:00+08:00' +%s) * 1000))
+plain="SELECT department, count(*) FROM reviews WHERE deleted = 0 AND evaluated_at >= $march_from AND evaluated_at < $march_to GROUP BY department"
+sq_plain=$(for _ in 1 2 3 4 5; do printf '.timer on\n%s;\n' "$plain" | sqlite3 /tmp/govsync-bench-reviews.db |
+  awk '/^Run Time:/ {print $4 * 1000}'; done | sort -g | head -n 1)
+pg_plain=$(for _ in 1 2 3 4 5; do psql "$pg dbname=bench_reviews" -qc '\timing on' -c "$plain" | awk '/^Time:/ {print $2}'; done | sort -g | head -n 1)
+rm -f /tmp/govsync-bench-reviews.db*
+bash tests/scripts/postgres.sh stop >&2
 echo "bench: gateway…" >&2
 bash bench/gateway_bench.sh "$gateway"
 cj() { echo "$1" | jq -r ".$2"; }
@@ -133,6 +152,24 @@ PostgreSQL table with a primary key, and sqlite3 \`.import\` of them into an SQL
 
 Targets (issue): map only ≥ 50% of the psql rate; SQLite store ≥ 100% of sqlite3 .import; PostgreSQL store ≥ 50% of
 COPY with a primary key; peak RSS < 200 MB whatever the table size.
+## Reviews (reviews issue)
+
+$(fmt "$(cj "$r_sqlite" reviews)") 好差评 reviews over 2026 (20 departments, 200 windows, 8 channels, ~4% bad — each bad one opens a
+rectification due 5 working days later) committed into an empty store (\`build/bench/review_stats_bench\`, batches of
+5,000, the review index written in the same transaction), then \`Store::reviewStats\` (count per level, satisfaction,
+bad, rectifications due / on time / overdue — SQL aggregates over the review index), best of 5. Baseline in the same
+run: the simplest aggregate over the same table — a month's count per department — in the \`sqlite3\` / \`psql\` shell, best of 5.
+
+| measure | SQLite | PostgreSQL |
+|---|---:|---:|
+| load (commit with the index) | $(fmt "$(cj "$r_sqlite" load_reviews_per_second)") reviews/s | $(fmt "$(cj "$r_pg" load_reviews_per_second)") reviews/s |
+| a month by department ($(fmt "$(cj "$r_sqlite" month_reviews)") reviews, $(cj "$r_sqlite" month_groups) groups) | $(cj "$r_sqlite" stats_month_by_department_ms) ms | $(cj "$r_pg" stats_month_by_department_ms) ms |
+| baseline: a month's count per department (shell) | ${sq_plain} ms | ${pg_plain} ms |
+| a month by window / by day | $(cj "$r_sqlite" stats_month_by_window_ms) / $(cj "$r_sqlite" stats_month_by_day_ms) ms | $(cj "$r_pg" stats_month_by_window_ms) / $(cj "$r_pg" stats_month_by_day_ms) ms |
+| the whole year by department ($(fmt "$(cj "$r_sqlite" year_reviews)") reviews) | $(cj "$r_sqlite" stats_year_by_department_ms) ms | $(cj "$r_pg" stats_year_by_department_ms) ms |
+| a page of the bad-review feed of one department | $(cj "$r_sqlite" review_feed_page_ms) ms | $(cj "$r_pg" review_feed_page_ms) ms |
+
+Target (issue): a month's stats by department on 1,000,000 reviews well under a second.
 MD
 echo >>BENCHMARKS.md
 cat "$gateway" >>BENCHMARKS.md
