@@ -72,6 +72,17 @@ const KeySpec& configSpec() {
                                   "certificate, when sent, is verified."),
                               boolean("require_client_cert", false,
                                       "Refuse connections without a client certificate from ca_file (mutual TLS)."),
+                              {"client_certs",
+                               ValueKind::StringList,
+                               "",
+                               "Client certificates that authenticate by themselves: \"<certificate name>=<client "
+                               "key id or name>\" (the name is a DNS subjectAltName or the common name); a request "
+                               "with no other credentials over such a certificate acts as that client.",
+                               0,
+                               0,
+                               {},
+                               {},
+                               false},
                           }),
                   integer("max_body_bytes", 16777216, 1024, 1073741824,
                           "Largest request body; larger ones get 413 (before reading when Content-Length says so)."),

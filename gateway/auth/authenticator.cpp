@@ -84,6 +84,25 @@ Principal Authenticator::authenticateBearer(const Credentials& cr) const {
   return principalOf(client);
 }
 
+Principal Authenticator::authenticateCertificate(const std::vector<std::string>& peerNames,
+                                                 const std::map<std::string, std::string>& certClients) const {
+  for (const auto& name : peerNames) {
+    auto it = certClients.find(name);
+    if (it == certClients.end()) continue;
+    if (auto byKey = store_.findClient(it->second)) {
+      if (byKey->revokedAt) throw refused("revoked key (client certificate " + name + ")");
+      return principalOf(*byKey);
+    }
+    for (const auto& c : store_.listClients())
+      if (c.name == it->second) {
+        if (c.revokedAt) throw refused("revoked key (client certificate " + name + ")");
+        return principalOf(c);
+      }
+    throw refused("client certificate " + name + " names no client ('" + it->second + "')");
+  }
+  throw refused("no credentials");
+}
+
 int64_t Authenticator::checkTimestamp(const std::string& ts) const {
   int64_t seconds = 0;
   auto [p, ec] = std::from_chars(ts.data(), ts.data() + ts.size(), seconds);

@@ -14,8 +14,10 @@
 // generic body. Secrets and signatures are compared in constant time.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/store/store.h"
 #include "gateway/auth/keys.h"
@@ -44,6 +46,11 @@ class Authenticator {
   /// Bearer tokens, and HTTP Basic with the key id as user and the secret as
   /// password (browsers, for the HTML report).
   Principal authenticateBearer(const Credentials& credentials) const;
+  /// Mutual TLS as the credential: the first of `peerNames` (the verified
+  /// client certificate's DNS subjectAltNames and common name) that
+  /// `certClients` maps to a client key id or name, if that client is active.
+  Principal authenticateCertificate(const std::vector<std::string>& peerNames,
+                                    const std::map<std::string, std::string>& certClients) const;
   /// Signed requests, before the body is read: a known, active key and a
   /// timestamp inside the window (so nobody unauthenticated makes us read a
   /// large body for nothing).

@@ -30,6 +30,9 @@ class HttpCall {
   std::optional<Principal> principal;
   std::string body;
   std::string remote;  ///< peer address, for audit
+  /// The verified client certificate's DNS subjectAltNames and common name
+  /// (HTTPS with a client certificate only).
+  std::vector<std::string> peerNames;
   uint64_t connectionId = 0;
   int status = 0;  ///< once sent
   bool sent = false;

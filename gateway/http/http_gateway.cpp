@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include <Poco/Net/Context.h>
@@ -13,9 +14,11 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/TCPServerConnection.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
+#include <Poco/Net/X509Certificate.h>
 
 #include "core/util/crypto.h"
 #include "core/util/error.h"
@@ -139,6 +142,24 @@ void lingeringClose(Poco::Net::StreamSocket& socket) {
   }
 }
 
+/// The DNS subjectAltNames and common name of the connection's verified
+/// client certificate; none without TLS or a certificate.
+std::vector<std::string> peerCertificateNames(const Poco::Net::StreamSocket& socket) {
+  try {
+    Poco::Net::SecureStreamSocket secure(socket);
+    if (!secure.havePeerCertificate()) return {};
+    const auto certificate = secure.peerCertificate();
+    std::string commonName;
+    std::set<std::string> dnsNames;
+    certificate.extractNames(commonName, dnsNames);
+    std::vector<std::string> names(dnsNames.begin(), dnsNames.end());
+    if (!commonName.empty()) names.push_back(commonName);
+    return names;
+  } catch (const Poco::Exception&) {
+    return {};
+  }
+}
+
 class GatewayConnection : public Poco::Net::TCPServerConnection {
  public:
   GatewayConnection(const Poco::Net::StreamSocket& socket, HttpGateway::Impl& gateway)
@@ -158,7 +179,8 @@ class GatewayConnection : public Poco::Net::TCPServerConnection {
     } catch (...) {
     }
     Poco::Net::HTTPServerSession session(socket(), g.params);
-    bool linger = false;
+    bool linger = false, peerNamesRead = false;
+    std::vector<std::string> peerNames;
     while (!linger && !g.stopping && session.hasMoreRequests()) {
       const auto started = std::chrono::steady_clock::now();
       g.connections.arm(id, nowMillis() + g.options.requestTimeoutSeconds * 1000);
@@ -172,6 +194,13 @@ class GatewayConnection : public Poco::Net::TCPServerConnection {
                               !g.stopping);
         HttpCall call(request, response);
         call.remote = remote;
+        // The handshake is done once the first request is read: the client
+        // certificate (if any) is known from here on, for the connection.
+        if (!peerNamesRead && g.options.tls()) {
+          peerNamesRead = true;
+          peerNames = peerCertificateNames(socket());
+        }
+        call.peerNames = peerNames;
         call.connectionId = id;
         g.dispatch(call);
         status = call.status;
@@ -356,7 +385,11 @@ void HttpGateway::Impl::dispatch(HttpCall& call) {
       }
       try {
         switch (cr.form()) {
-          case Credentials::Form::None: throw Error(ErrorCode::Unauthenticated, "no credentials");
+          case Credentials::Form::None:
+            if (call.peerNames.empty() || options.certClients.empty())
+              throw Error(ErrorCode::Unauthenticated, "no credentials");
+            call.principal = auth.authenticateCertificate(call.peerNames, options.certClients);
+            break;
           case Credentials::Form::Bearer: call.principal = auth.authenticateBearer(cr); break;
           case Credentials::Form::Signature: {
             auth.precheckSignature(cr);

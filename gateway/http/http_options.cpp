@@ -25,6 +25,16 @@ HttpOptions HttpOptions::fromConfig(const Config& c) {
   o.authFailuresPerMinute = static_cast<double>(c.getInt("http.rate_limit.auth_failures_per_minute"));
   o.signatureWindowSeconds = c.getInt("auth.signature_window_seconds");
   checkTlsSection(c, "http");
+  for (const auto& item : c.getList("http.tls.client_certs")) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+      throw Error::config(c.whereIs("http.tls.client_certs") + ": http.tls.client_certs: '" + item +
+                          "' is not \"<certificate name>=<client key id or name>\"");
+    o.certClients[item.substr(0, eq)] = item.substr(eq + 1);
+  }
+  if (!o.certClients.empty() && o.tlsCaFile.empty())
+    throw Error::config(c.whereIs("http.tls.client_certs") +
+                        ": http.tls.client_certs needs http.tls.ca_file (the CA client certificates chain to)");
   return o;
 }
 

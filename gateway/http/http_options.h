@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "core/config/config.h"
@@ -14,6 +15,9 @@ struct HttpOptions {
   int port = 8080;  ///< 0 = any free port
   std::string tlsCertFile, tlsKeyFile, tlsCaFile;
   bool requireClientCert = false;
+  /// Certificate name (DNS subjectAltName or common name) → client key id
+  /// or name: mutual TLS as the credential (http.tls.client_certs).
+  std::map<std::string, std::string> certClients;
   int64_t maxBodyBytes = 16 * 1024 * 1024;
   int threads = 16;
   int queue = 64;

@@ -81,6 +81,35 @@ BOOST_AUTO_TEST_CASE(mutual_tls_admits_only_client_certificates_from_the_ca) {
   BOOST_TEST(foreign.status < 0, foreign);
 }
 
+BOOST_AUTO_TEST_CASE(a_listed_client_certificate_is_the_credential) {
+  test::TestCertificates certs;
+  certs.issue("dept-a", "subjectAltName=DNS:dept-a.client");
+  auto o = tlsOptions(certs);
+  o.tlsCaFile = certs.path("ca.crt");  // certificates optional, verified when sent
+  o.certClients = {{"dept-a.client", "water"}};
+  TestGateway gw(o);
+  auto water = gw.addClient("water", "水务集团", {"push:tiny", "pull:*"});
+  auto withCert = [&](const std::string& cert) {
+    return std::vector<std::string>{"--cacert", certs.path("ca.crt"),     "--cert", certs.path(cert + ".crt"),
+                                    "--key",    certs.path(cert + ".key")};
+  };
+  // The mapped certificate pushes and pulls as `water`, with no other credential.
+  auto pushed = curlRequest(gw.url("/v1/push/tiny"), "POST", R"([{"id":"M1","title":"x"}])",
+                            {{"Content-Type", "application/json"}}, withCert("dept-a"));
+  BOOST_TEST(pushed.status == 200, pushed);
+  auto pulled = curlRequest(gw.url("/v1/records"), "GET", "", {}, withCert("dept-a"));
+  BOOST_TEST(pulled.status == 200, pulled);
+  BOOST_TEST(contains(pulled.body, "\"source_id\":\"M1\""), pulled);
+  // A certificate from the CA that is not listed, or none: 401 as for any failure.
+  BOOST_TEST(curlRequest(gw.url("/v1/records"), "GET", "", {}, withCert("other-name")).status == 401);
+  BOOST_TEST(curlRequest(gw.url("/v1/records"), "GET", "", {}, {"--cacert", certs.path("ca.crt")}).status == 401);
+  // Other credentials still work beside it; a revoked client's certificate stops working.
+  BOOST_TEST(curlRequest(gw.url("/v1/records"), "GET", "", water.bearer(), {"--cacert", certs.path("ca.crt")}).status ==
+             200);
+  gw.store->revokeClient("water");
+  BOOST_TEST(curlRequest(gw.url("/v1/records"), "GET", "", {}, withCert("dept-a")).status == 401);
+}
+
 BOOST_AUTO_TEST_CASE(tls_settings_are_checked_at_start) {
   test::TestCertificates certs;
   auto o = tlsOptions(certs);
