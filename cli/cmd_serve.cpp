@@ -11,6 +11,7 @@
 
 #include "cli/cli_common.h"
 #include "connectors/sync/sync_engine.h"
+#include "core/reviews/working_days.h"
 #include "core/util/time.h"
 #include "gateway/auth/authenticator.h"
 #include "gateway/http/http_gateway.h"
@@ -63,6 +64,17 @@ int serve(const std::vector<std::string>& argv) {
             << "  reviews:       bad reviews rectified within " << store->reviewPolicy().rectifyWorkingDays
             << " working days; calendar " << store->reviewPolicy().calendarSource << "\n";
   for (const auto& s : mappings.loadAll()) printMappingStatus(s);
+  // Deadlines over holidays the calendar does not know come out too early: say so.
+  if (const auto& calendar = store->reviewPolicy().calendar) {
+    int64_t year = 0;
+    unsigned month = 0, day = 0;
+    civilFromDays(reviews::shanghaiDay(nowMillis()), year, month, day);
+    for (int64_t y : {year, year + 1})
+      if ((y == year || month == 12) && !calendar->covers(y))
+        std::cout << "  warning:       the working-day calendar lists no holidays for " << y
+                  << ": rectification deadlines in " << y << " count weekends only (add them to "
+                  << store->reviewPolicy().calendarSource << ")\n";
+  }
 
   connectors::ConnectorRegistry registry;
   connectors::registerBuiltinConnectors(registry);

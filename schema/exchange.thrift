@@ -4,7 +4,7 @@
 // target-field table are all generated or derived from this file at build time
 // (see schema/gen_schema_tables.py). Add a field here and it appears everywhere.
 //
-// Conventions (see docs and ../shared/DESIGN.md §3):
+// Conventions (docs/api.md and docs/mapping-guide.md describe them for users):
 //  - names are snake_case; enums are served by name;
 //  - `Instant` is milliseconds since the Unix epoch, served as RFC 3339 UTC
 //    with milliseconds ("2022-09-25T06:03:00.000Z");

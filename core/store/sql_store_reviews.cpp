@@ -433,6 +433,7 @@ std::vector<ReviewStats> SqlStore::reviewStats(const ReviewStatsQuery& q) {
   std::vector<SqlValue> params{now, now};
   if (q.from) sql += " AND evaluated_at >= ?", params.emplace_back(*q.from);
   if (q.to) sql += " AND evaluated_at < ?", params.emplace_back(*q.to);
+  if (!q.department.empty()) sql += " AND department = ?", params.emplace_back(q.department);
   sql += std::string(" GROUP BY ") + column + " ORDER BY " + column;
 
   auto conn = pool_.acquire();

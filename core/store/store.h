@@ -289,6 +289,7 @@ struct ReviewStatsQuery {
   std::optional<int64_t> from;  ///< evaluated_at ≥ from (ms); none = no bound
   std::optional<int64_t> to;    ///< evaluated_at < to (ms); none = no bound
   int64_t now = 0;              ///< the instant deadlines are judged at; 0 = the store's clock
+  std::string department;       ///< only this department's reviews; "" = every department
 };
 
 /// Figures of one group (deleted reviews never count). Definitions:

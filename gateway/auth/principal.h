@@ -1,6 +1,6 @@
 // Who is calling: an authenticated API client and what its scopes allow.
 //
-// Scopes (DESIGN.md §6):
+// Scopes (docs/api.md, "Clients, credentials and scopes"):
 //   push:<platform>  push raw rows to that platform's mapping (and unified
 //                    records whose source_system is <platform>)
 //   pull:<KIND>      read records of that kind (CASE, REVIEW, OBSERVATION);

@@ -2,6 +2,8 @@
 // satisfaction figures, the monthly HTML report, and the rectification of
 // bad reviews. Each handler reads the request into a service call and
 // writes the result; the rules live in the service.
+#include <Poco/Net/HTTPServerRequestImpl.h>
+
 #include "core/store/feed_cursor.h"
 #include "gateway/http/review_report.h"
 #include "gateway/http/route_support.h"
@@ -11,6 +13,10 @@ namespace govsync::gateway {
 namespace {
 
 using Access = Route::Access;
+
+/// A review stream waits for changes in slices of this many seconds, checking
+/// between them that its client is still there.
+constexpr int64_t kSliceSeconds = 5;
 
 /// "1,2" → {1, 2}.
 std::set<int32_t> levelsQuery(const HttpCall& call) {
@@ -123,7 +129,7 @@ struct ReviewHandlers {
     auto req = feedRequest(call);
     if (auto last = call.header("Last-Event-ID"); !last.empty()) req.after = last;
     req.limit = 100;
-    int64_t wait = 15;
+    int64_t wait = kSliceSeconds;
     WaitSlot slot(g, wait, call);
     if (!slot.held) throw Error(ErrorCode::RateLimited, "too many streams and long-polls at once; retry later");
     // The first page is read before answering, so a bad cursor or a missing
@@ -139,8 +145,21 @@ struct ReviewHandlers {
     call.status = 200;
     std::ostream& out = call.response.send();
     out << "retry: 3000\n\n";
+    out.flush();
+    // A client that went away is noticed within a wait slice (its end of the
+    // connection becomes readable with nothing to read), not only when a
+    // write fails: it must not hold its stream slot for long.
+    auto& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(call.request).socket();
+    auto peerGone = [&] {
+      try {
+        return socket.poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ) && socket.available() == 0;
+      } catch (const Poco::Exception&) {
+        return true;
+      }
+    };
     const auto end = std::chrono::steady_clock::now() + std::chrono::hours(1);
     std::string event;
+    int idleSlices = 0;
     while (out && !g.stopping && std::chrono::steady_clock::now() < end) {
       event.clear();
       for (size_t i = 0; i < r.page.entries.size(); ++i) {
@@ -148,11 +167,17 @@ struct ReviewHandlers {
         appendReview(event, r, i);
         event.append("\n\n");
       }
-      if (event.empty()) event = ": keep-alive\n\n";
-      out << event;
-      out.flush();
+      if (!event.empty())
+        idleSlices = 0;
+      else if (++idleSlices * kSliceSeconds >= 15)
+        event = ": keep-alive\n\n", idleSlices = 0;
+      if (!event.empty()) {
+        out << event;
+        out.flush();
+      }
+      if (peerGone()) break;
       req.after = r.next;
-      req.waitSeconds = wait;
+      req.waitSeconds = kSliceSeconds;
       req.auditEmpty = false;
       r = s().reviewFeed(call.who(), req);
     }

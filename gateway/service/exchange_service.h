@@ -112,12 +112,12 @@ struct SubscriptionState {
 // --------------------------------------------------------------- reviews
 
 struct ReviewFeedRequest {
-  std::string after;           ///< cursor; "" = from the beginning
-  size_t limit = 0;            ///< 0 = default; clamped to maxPageSize
-  std::set<int32_t> levels;    ///< 1..5; empty = any
-  std::string department;      ///< exact; "" = any
-  std::string window;          ///< window_id, exact; "" = any
-  int64_t waitSeconds = 0;     ///< long-poll
+  std::string after;         ///< cursor; "" = from the beginning
+  size_t limit = 0;          ///< 0 = default; clamped to maxPageSize
+  std::set<int32_t> levels;  ///< 1..5; empty = any
+  std::string department;    ///< exact; "" = any
+  std::string window;        ///< window_id, exact; "" = any
+  int64_t waitSeconds = 0;   ///< long-poll
   const std::atomic<bool>* cancel = nullptr;
   bool auditEmpty = true;  ///< false: an empty page is not audited (a stream's keep-alive reads)
 };
@@ -292,6 +292,9 @@ class ExchangeService {
   using EntryFilter = std::function<bool(const store::FeedEntry&)>;
   store::FeedPage waitForPage(int64_t after, size_t limit, int64_t waitSeconds, const std::atomic<bool>* cancel,
                               const PageReader& read, const EntryFilter& keep);
+  /// The department filter a review read may use: the requested one with
+  /// pull:REVIEW; the caller's own with review:rectify alone; else NotFound.
+  std::string reviewDepartmentScope(const Principal& who, const std::string& requested, const std::string& target);
   PushRowsResult ingestRows(const Principal& who, const PushRowsRequest& request,
                             std::shared_ptr<const mapping::CompiledMapping> compiled);
 

@@ -48,11 +48,19 @@ void addTo(store::ReviewStats& sum, const store::ReviewStats& g) {
 
 }  // namespace
 
+std::string ExchangeService::reviewDepartmentScope(const Principal& who, const std::string& requested,
+                                                   const std::string& target) {
+  if (who.canPull(schema::RecordKind::REVIEW)) return requested;
+  // A department that rectifies its bad reviews (review:rectify) reads its
+  // own reviews and figures, and only those.
+  if (who.has("review:rectify") && !who.department.empty() && (requested.empty() || requested == who.department))
+    return who.department;
+  recordRefusal(who.name, target, "no pull scope for kind REVIEW", "");
+  throw Error::notFound("no reviews");
+}
+
 ReviewFeedResult ExchangeService::reviewFeed(const Principal& who, const ReviewFeedRequest& req) {
-  if (!who.canPull(schema::RecordKind::REVIEW)) {
-    recordRefusal(who.name, "reviews/feed", "no pull scope for kind REVIEW", "");
-    throw Error::notFound("no review feed");
-  }
+  const std::string department = reviewDepartmentScope(who, req.department, "reviews/feed");
   for (auto level : req.levels)
     if (level < 1 || level > 5)
       throw Error::invalidFields("a review level is 1 to 5", {{"level", "1..5, e.g. level=1,2 for bad reviews"}});
@@ -61,7 +69,7 @@ ReviewFeedResult ExchangeService::reviewFeed(const Principal& who, const ReviewF
   store::ReviewFeedQuery q;
   q.after = store::decodeCursor(req.after);
   q.filter.levels = req.levels;
-  q.filter.department = req.department;
+  q.filter.department = department;
   q.filter.windowId = req.window;
   const size_t limit = req.limit == 0 ? options_.defaultPageSize : std::min(req.limit, options_.maxPageSize);
   const int64_t wait = std::clamp<int64_t>(req.waitSeconds, 0, options_.maxWaitSeconds);
@@ -114,11 +122,8 @@ ReviewFeedResult ExchangeService::reviewFeed(const Principal& who, const ReviewF
 }
 
 ReviewStatsResult ExchangeService::reviewStats(const Principal& who, const ReviewStatsRequest& req) {
-  if (!who.canPull(schema::RecordKind::REVIEW)) {
-    recordRefusal(who.name, "reviews/stats", "no pull scope for kind REVIEW", "");
-    throw Error::notFound("no review figures");
-  }
   store::ReviewStatsQuery q;
+  q.department = reviewDepartmentScope(who, "", "reviews/stats");
   const auto groupBy = store::reviewGroupByFromName(req.groupBy.empty() ? "department" : req.groupBy);
   if (!groupBy)
     throw Error::invalidFields("unknown grouping", {{"group_by", "department, window, item, channel, day or month"}});
@@ -189,6 +194,12 @@ store::RectificationResult ExchangeService::rectify(const Principal& who, const 
         {{"state", "VERIFYING, RECTIFYING, FED_BACK, REVISITED, APPEALED or REJECTED_MALICIOUS"}});
   if (req.note.size() > 4000 || req.reason.size() > 4000)
     throw Error::invalid("note and reason are at most 4000 bytes each");
+  // Only bad reviews are rectified: a satisfied citizen has nothing to put right.
+  if (const auto current = store_.getRectification(req.recordId);
+      current && current->level >= 3 && current->state == schema::RectifyState::NONE)
+    throw Error::invalidFields("review '" + req.recordId + "' is not a bad review (level " +
+                                   std::to_string(current->level) + "): only 不满意 and 非常不满意 are rectified",
+                               {{"state", "no rectification for a review of level 3 or more"}});
   auto result = store_.updateRectification(req.recordId, *to, who.name, req.note, req.reason);
 
   std::string detail;

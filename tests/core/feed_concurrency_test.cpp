@@ -1,4 +1,4 @@
-// The change feed follows commit order (DESIGN §4), proven under load: while
+// The change feed follows commit order (store.h, "the change feed"), proven under load: while
 // writer threads commit batches of random sizes (some very large, so their
 // transactions stay open long) over overlapping records, readers page through
 // the feed with small random page sizes following `next`. At the end every

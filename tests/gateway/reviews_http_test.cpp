@@ -128,8 +128,11 @@ BOOST_AUTO_TEST_CASE(every_rectification_rule_and_its_scope) {
   auto rejected = f.patch(f.police, "B2", R"({"state":"REJECTED_MALICIOUS","reason":"恶意差评，已核实"})");
   BOOST_TEST_REQUIRE(rejected.status == 200, rejected);
   BOOST_TEST(rejected.json()->getValue<bool>("excluded"));
-  // A review that is not bad has nothing to rectify.
+  // A review that is not bad has nothing to rectify, not even by hand.
   BOOST_TEST(f.patch(f.civil, "A1", R"({"state":"RECTIFYING"})").status == 422);
+  auto good = f.patch(f.civil, "A1", R"({"state":"VERIFYING"})");
+  BOOST_TEST(good.status == 422, good);
+  BOOST_TEST(contains(good.body, "not a bad review"), good);
 
   // Every move is audited.
   f.gw.service->flushAudit();
@@ -246,6 +249,19 @@ BOOST_AUTO_TEST_CASE(the_feed_filters_flags_overdue_and_long_polls) {
   BOOST_TEST(str(item(woken.json(), "reviews", 0)->getObject("record"), "source_id") == "B5");
   BOOST_TEST(answeredAt.load() - pushedAt < 1000);
 
+  // A department that rectifies (review:rectify, no pull scope) reads its own reviews and figures only.
+  auto own = f.gw.get("/v1/reviews/feed?level=1,2", f.civil.bearer());
+  BOOST_TEST_REQUIRE(own.status == 200, own);
+  for (unsigned i = 0; i < arraySize(own.json(), "reviews"); ++i)
+    BOOST_TEST(str(item(own.json(), "reviews", i)->getObject("record"), "department") == "市民政局");
+  BOOST_TEST(arraySize(own.json(), "reviews") == 2u);  // A5 and OLD
+  BOOST_TEST(f.gw.get("/v1/reviews/feed?department=%E5%B8%82%E5%85%AC%E5%AE%89%E5%B1%80", f.civil.bearer()).status ==
+             404);
+  auto ownStats = f.gw.get("/v1/reviews/stats", f.civil.bearer());
+  BOOST_TEST_REQUIRE(ownStats.status == 200, ownStats);
+  BOOST_TEST(arraySize(ownStats.json(), "groups") == 1u);
+  BOOST_TEST(str(item(ownStats.json(), "groups", 0), "group") == "市民政局");
+
   // Bad input and scope.
   BOOST_TEST(f.gw.get("/v1/reviews/feed?level=0", f.admin.bearer()).status == 422);
   BOOST_TEST(f.gw.get("/v1/reviews/feed?after=garbage", f.admin.bearer()).status == 400);
@@ -275,6 +291,22 @@ BOOST_AUTO_TEST_CASE(server_sent_events_resume_from_last_event_id) {
   BOOST_TEST(!contains(resumed.body, "\"source_id\":\"S1\""), resumed);
   BOOST_TEST(!contains(resumed.body, "\"source_id\":\"S2\""), resumed);
 
+  // A client that went away gives its stream slot back within seconds.
+  {
+    auto o = TestGateway::defaults();
+    o.maxWaitingPulls = 1;
+    TestGateway one(o);
+    auto hub = one.addClient("hub", "大数据中心", {"push:tinyreview", "pull:*", "admin"});
+    const std::vector<std::string> brief = {"-N", "--max-time", "1"};
+    auto gone = curlRequest(one.url("/v1/reviews/stream"), "GET", "", hub.bearer(), brief);
+    BOOST_TEST(contains(gone.body, "retry: 3000"), gone);
+    auto busy = curlRequest(one.url("/v1/reviews/stream"), "GET", "", hub.bearer(), brief);
+    BOOST_TEST(busy.status == 429, busy);  // the slot is still held right after
+    std::this_thread::sleep_for(std::chrono::seconds(7));
+    auto again = curlRequest(one.url("/v1/reviews/stream"), "GET", "", hub.bearer(), brief);
+    BOOST_TEST(contains(again.body, "retry: 3000"), again);
+  }
+
   // Without the scope: a JSON 404 before any event.
   auto refused = curlRequest(f.gw.url("/v1/reviews/stream"), "GET", "", f.cases.bearer(), stream);
   BOOST_TEST(refused.status == 404, refused);
@@ -303,8 +335,7 @@ BOOST_AUTO_TEST_CASE(the_html_report_renders_in_headless_chromium) {
   BOOST_TEST_REQUIRE(page.status == 200, page);
   BOOST_TEST(contains(page.header("content-type"), "text/html"));
   // Self-contained: nothing is fetched from elsewhere (the SVG namespace URI is a name, not a fetch).
-  for (const char* ref : {"src=", "href=", "@import", "url(", "<link"})
-    BOOST_TEST(!contains(page.body, ref), ref);
+  for (const char* ref : {"src=", "href=", "@import", "url(", "<link"}) BOOST_TEST(!contains(page.body, ref), ref);
 
   auto dom = runProgram({"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--virtual-time-budget=5000", "--dump-dom", url});
