@@ -7,7 +7,6 @@
 #include <map>
 #include <vector>
 
-#include "core/record/record_rules.h"
 #include "core/util/error.h"
 #include "core/util/json_writer.h"
 #include "core/util/time.h"
@@ -27,21 +26,7 @@ void writeDigits(std::string& out, size_t at, int64_t value, size_t width) {
   }
 }
 
-// Bytes in the checkpoint: a JSON string when they are UTF-8, else {"hex": ...}.
-void writeBytes(JsonWriter& w, std::string_view bytes) {
-  if (isValidUtf8(bytes)) {
-    w.string(bytes);
-    return;
-  }
-  static const char* digits = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char c : bytes) hex += digits[c >> 4], hex += digits[c & 15];
-  w.beginObject();
-  w.key("hex");
-  w.string(hex);
-  w.endObject();
-}
-
+// Bytes in the checkpoint (writeCheckpointBytes): a JSON string when they are UTF-8, else {"hex": ...}.
 std::string readBytes(const Poco::Dynamic::Var& v) {
   if (v.isString()) return v.extract<std::string>();
   if (v.type() == typeid(Poco::JSON::Object::Ptr)) {
@@ -64,7 +49,7 @@ void writeTyped(JsonWriter& w, const char* name, const std::string& type, const 
   w.key("type");
   w.string(type);
   w.key("value");
-  writeBytes(w, *value);
+  writeCheckpointBytes(w, *value);
   w.endObject();
 }
 
@@ -195,31 +180,15 @@ std::string encodeCheckpoint(const Checkpoint& c) {
   if (c.mode == "timestamp_key") {
     w.key("now");
     w.string(c.now);
-    if (c.windowFrom) {
+    if (c.window.cutAt()) {
       w.key("window_from");
-      writeBytes(w, *c.windowFrom);
+      writeCheckpointBytes(w, *c.window.cutAt());
       w.key("window_exclusive");
-      w.boolean(c.windowExclusive);
+      w.boolean(c.window.cutExclusive());
     }
     // Grouped by timestamp: [[ts, [[key, hash], ...]], ...].
-    std::map<std::string, std::vector<std::pair<const std::string*, const std::string*>>> byTs;
-    for (const auto& [key, row] : c.seen) byTs[row.ts].emplace_back(&key, &row.hash);
     w.key("seen");
-    w.beginArray();
-    for (const auto& [ts, rows] : byTs) {
-      w.beginArray();
-      writeBytes(w, ts);
-      w.beginArray();
-      for (const auto& [key, hash] : rows) {
-        w.beginArray();
-        writeBytes(w, *key);
-        w.string(*hash);
-        w.endArray();
-      }
-      w.endArray();
-      w.endArray();
-    }
-    w.endArray();
+    c.window.write(w);
   }
   if (!c.nullRows.empty()) {
     w.key("null_rows");
@@ -251,20 +220,11 @@ Checkpoint decodeCheckpoint(std::string_view text) {
     }
     if (c.mode == "timestamp_key") {
       c.now = root->optValue<std::string>("now", "");
-      if (root->has("window_from") && !root->isNull("window_from")) {
-        c.windowFrom = readBytes(root->get("window_from"));
-        c.windowExclusive = root->optValue<bool>("window_exclusive", false);
-      }
-      if (const auto seen = root->getArray("seen")) {
-        for (size_t i = 0; i < seen->size(); ++i) {
-          const auto group = seen->getArray(static_cast<unsigned>(i));
-          const std::string ts = readBytes(group->get(0));
-          const auto rows = group->getArray(1);
-          for (size_t j = 0; j < rows->size(); ++j) {
-            const auto row = rows->getArray(static_cast<unsigned>(j));
-            c.seen[readBytes(row->get(0))] = SeenRow{ts, row->getElement<std::string>(1)};
-          }
-        }
+      if (root->has("window_from") && !root->isNull("window_from"))
+        c.window.setCut(readBytes(root->get("window_from")), root->optValue<bool>("window_exclusive", false));
+      if (const auto seen = findJsonPath(text, "seen"); seen && !jsonIsNull(*seen)) {
+        std::string problem;
+        if (!c.window.read(*seen, problem)) throw Error::config(problem);
       }
     }
     if (const auto nulls = root->getArray("null_rows"))

@@ -11,11 +11,12 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+
+#include "connectors/sync/overlap_window.h"
 
 namespace govsync::connectors::odbc {
 
@@ -39,26 +40,18 @@ SourceTime addSeconds(SourceTime t, int64_t deltaSeconds);
 /// <0, 0, >0.
 int compareSourceTime(const SourceTime& a, const SourceTime& b);
 
-/// One delivered row remembered in the overlap window.
-struct SeenRow {
-  std::string ts;    ///< the row's timestamp text
-  std::string hash;  ///< its content hash
-};
-
 struct Checkpoint {
   std::string mode;  ///< "key" | "timestamp_key" | "snapshot"
   std::string keyType, tsType;
   std::optional<std::string> key;  ///< key mode: last key; timestamp_key: K; snapshot: scan position
   std::optional<std::string> ts;   ///< timestamp_key: T
   std::string now;                 ///< timestamp_key: the source's now at the previous pass
-  /// timestamp_key: set when overlap_max_rows cut the window short: rows
-  /// before (or at, when exclusive) this timestamp are not remembered.
-  std::optional<std::string> windowFrom;
-  bool windowExclusive = false;
-  std::map<std::string, SeenRow> seen;  ///< timestamp_key: by key
-  std::set<std::string> nullRows;       ///< hashes of NULL-cursor rows already reported
-  int64_t pass = 0, seq = 0;            ///< snapshot
-  std::string phase = "scan";           ///< snapshot: scan | delete
+  /// timestamp_key: the rows delivered in the overlap window, by key (their
+  /// timestamp text and content hash); cutAt() when overlap_max_rows cut it short.
+  OverlapWindow window;
+  std::set<std::string> nullRows;  ///< hashes of NULL-cursor rows already reported
+  int64_t pass = 0, seq = 0;       ///< snapshot
+  std::string phase = "scan";      ///< snapshot: scan | delete
 };
 
 std::string encodeCheckpoint(const Checkpoint& checkpoint);

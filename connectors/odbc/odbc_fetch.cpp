@@ -18,7 +18,6 @@
 
 #include "connectors/odbc/odbc_connector.h"
 #include "connectors/odbc/odbc_scan.h"
-#include "core/util/crypto.h"
 #include "core/util/error.h"
 
 namespace govsync::connectors::odbc {
@@ -75,8 +74,7 @@ std::string OdbcConnector::Scan::hash() const {
     put32(buf, static_cast<uint32_t>(cell.size()));
     buf += cell;
   }
-  const auto digest = sha256(buf);
-  return base64UrlEncode(std::string_view(reinterpret_cast<const char*>(digest.data()), 12));
+  return contentHash(buf);
 }
 
 std::string OdbcConnector::Scan::raw() const {
@@ -237,22 +235,10 @@ std::string OdbcConnector::shiftTs(const std::string& text, int64_t seconds) con
 
 void OdbcConnector::pruneWindow(Checkpoint& cp) const {
   if (!cp.ts) return;
-  const std::string from = shiftTs(*cp.ts, -options_.overlapSeconds);
-  if (cp.windowFrom && compareTs(*cp.windowFrom, from) < 0) cp.windowFrom.reset();
-  for (auto it = cp.seen.begin(); it != cp.seen.end();)
-    it = compareTs(it->second.ts, from) < 0 ? cp.seen.erase(it) : std::next(it);
-  if (cp.seen.size() <= static_cast<size_t>(options_.overlapMaxRows)) return;
-  // Too many rows in the window (a bulk load with one timestamp): forget the
-  // oldest timestamps whole; the re-read then starts after them.
-  std::vector<std::pair<std::string, std::string>> byTs;  // (ts, key)
-  for (const auto& [key, row] : cp.seen) byTs.emplace_back(row.ts, key);
-  std::sort(byTs.begin(), byTs.end(), [&](const auto& a, const auto& b) { return compareTs(a.first, b.first) < 0; });
-  size_t drop = cp.seen.size() - static_cast<size_t>(options_.overlapMaxRows);
-  size_t i = 0;
-  while (i < byTs.size() && (i < drop || (i > 0 && compareTs(byTs[i].first, byTs[i - 1].first) == 0))) ++i;
-  for (size_t j = 0; j < i; ++j) cp.seen.erase(byTs[j].second);
-  cp.windowFrom = byTs[i - 1].first;
-  cp.windowExclusive = true;
+  // Too many rows in the window (a bulk load with one timestamp): the oldest
+  // timestamps are forgotten whole; the re-read then starts after them.
+  cp.window.prune(shiftTs(*cp.ts, -options_.overlapSeconds), static_cast<size_t>(options_.overlapMaxRows),
+                  [&](const std::string& a, const std::string& b) { return compareTs(a, b); });
 }
 
 // ---- fetch ---------------------------------------------------------------------
@@ -365,7 +351,7 @@ void OdbcConnector::fetchTimestampKey(Checkpoint& cp, size_t maxRows, FetchResul
       out.errors.push_back(RowError{number, raw, "the driver could not read this row: " + scan.reader->rowError()});
     else
       scan.appendTo(out.rows, number, raw);
-    cp.seen[key] = SeenRow{rowTs, hash};  // a bad row too: reported once, not on every re-read
+    cp.window.remember(key, rowTs, hash);  // a bad row too: reported once, not on every re-read
     ++delivered;
   };
 
@@ -378,11 +364,11 @@ void OdbcConnector::fetchTimestampKey(Checkpoint& cp, size_t maxRows, FetchResul
   if (cp.ts && cp.key && !catchingUp) {
     std::string lower = shiftTs(*cp.ts, -options_.overlapSeconds);
     bool exclusive = false;
-    if (cp.windowFrom && compareTs(*cp.windowFrom, lower) >= 0) {
-      lower = *cp.windowFrom;
-      exclusive = cp.windowExclusive;
+    if (cp.window.cutAt() && compareTs(*cp.window.cutAt(), lower) >= 0) {
+      lower = *cp.window.cutAt();
+      exclusive = cp.window.cutExclusive();
     }
-    const size_t limit = cp.seen.size() + maxRows;
+    const size_t limit = cp.window.size() + maxRows;
     const std::string where = ts + (exclusive ? " > ?" : " >= ?") + " AND (" + ts + " < ? OR (" + ts + " = ? AND " + k +
                               " <= ?)) AND " + k + " IS NOT NULL";
     Scan scan;
@@ -392,8 +378,7 @@ void OdbcConnector::fetchTimestampKey(Checkpoint& cp, size_t maxRows, FetchResul
     while (delivered < maxRows && scanned < limit && scan.next()) {
       ++scanned;
       const std::string key = scan.key(), rowTs = scan.ts(), hash = scan.hash();
-      auto seen = cp.seen.find(key);
-      if (seen != cp.seen.end() && seen->second.hash == hash) {
+      if (cp.window.contains(key, hash)) {
         std::lock_guard lock(infoMutex_);
         ++stats_.suppressedRows;
         continue;
@@ -423,8 +408,7 @@ void OdbcConnector::fetchTimestampKey(Checkpoint& cp, size_t maxRows, FetchResul
     while (scanned < budget && scan.next()) {
       ++scanned;
       const std::string key = scan.key(), rowTs = scan.ts(), hash = scan.hash();
-      auto seen = cp.seen.find(key);
-      if (seen != cp.seen.end() && seen->second.hash == hash) {
+      if (cp.window.contains(key, hash)) {
         std::lock_guard lock(infoMutex_);
         ++stats_.suppressedRows;
       } else {

@@ -143,16 +143,21 @@ BOOST_AUTO_TEST_CASE(checkpoint_text_round_trips_at_full_precision) {
   cp.ts = "2026-11-27 10:00:00.123456";
   cp.key = std::string("\xC5\xCC\xBD\xF5", 4);  // a GBK key: not UTF-8, kept as hex
   cp.now = "2026-11-27 10:01:00.000001";
-  cp.seen["k1"] = {"2026-11-27 10:00:00.123456", "hash1"};
-  cp.seen[std::string("\xC5\xCC", 2)] = {"2026-11-27 09:59:30.5", "hash2"};
+  cp.window.remember("k1", "2026-11-27 10:00:00.123456", "hash1");
+  cp.window.remember(std::string("\xC5\xCC", 2), "2026-11-27 09:59:30.5", "hash2");
   const auto text = odbc::encodeCheckpoint(cp);
   BOOST_TEST(text.find("\"value\":\"2026-11-27 10:00:00.123456\"") != std::string::npos, text);
+  // The window's layout is the one checkpoints already stored carry (grouped by timestamp, GBK keys as hex).
+  BOOST_TEST(text.find("\"seen\":[[\"2026-11-27 09:59:30.5\",[[{\"hex\":\"c5cc\"},\"hash2\"]]],"
+                       "[\"2026-11-27 10:00:00.123456\",[[\"k1\",\"hash1\"]]]]") != std::string::npos,
+             text);
   const auto back = odbc::decodeCheckpoint(text);
   BOOST_TEST(*back.ts == *cp.ts);
   BOOST_TEST(*back.key == *cp.key);
   BOOST_TEST(back.keyType == "string");
-  BOOST_TEST(back.seen.size() == 2u);
-  BOOST_TEST(back.seen.at(std::string("\xC5\xCC", 2)).ts == "2026-11-27 09:59:30.5");
+  BOOST_TEST(back.window.size() == 2u);
+  BOOST_TEST(back.window.rows().at(std::string("\xC5\xCC", 2)).ts == "2026-11-27 09:59:30.5");
+  BOOST_TEST(back.window.contains(std::string("\xC5\xCC", 2), "hash2"));
   BOOST_TEST(odbc::encodeCheckpoint(back) == text);
 
   // Timestamp arithmetic keeps the source's layout and precision.
@@ -284,7 +289,7 @@ BOOST_AUTO_TEST_CASE(pg_timestamp_key_keeps_microseconds_ties_and_the_safety_lag
   BOOST_TEST(*decoded.ts == ts3);  // the source's text at full precision
   BOOST_TEST(decoded.tsType == "timestamp");
   BOOST_TEST(*decoded.key == "3");
-  BOOST_TEST(decoded.seen.size() == 3u);
+  BOOST_TEST(decoded.window.size() == 3u);
   // Row 4 is after now − safety lag: left for later, not skipped.
   auto r = c->fetch(cp, 10);
   BOOST_TEST(r.rows.size() == 0u);
@@ -353,8 +358,8 @@ BOOST_AUTO_TEST_CASE(pg_a_bulk_load_with_one_timestamp_keeps_the_checkpoint_smal
   BOOST_TEST(ids.size() == 450u);
   BOOST_TEST(std::set<std::string>(ids.begin(), ids.end()).size() == 450u);  // each once
   const auto decoded = odbc::decodeCheckpoint(cp);
-  BOOST_TEST(decoded.seen.size() <= 150u);  // the 300-row group was forgotten whole
-  BOOST_TEST(decoded.windowFrom.has_value());
+  BOOST_TEST(decoded.window.size() <= 150u);  // the 300-row group was forgotten whole
+  BOOST_TEST(decoded.window.cutAt().has_value());
   BOOST_TEST(drain(*c, cp, 40, "id").empty());
 }
 

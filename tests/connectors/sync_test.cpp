@@ -2,13 +2,15 @@
 // store: the registry's guard rails, a plugin built and loaded from the
 // plugins folder, bounded batches committed with their checkpoints, a fault
 // injected mid-pass (nothing lost, nothing doubled after recovery), dead
-// letters replayed through a fixed mapping (idempotently), tombstones.
+// letters replayed through a fixed mapping (idempotently), tombstones; the
+// overlap window the odbc and http connectors keep in their checkpoints.
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
 #include <fstream>
 #include <set>
 
+#include "connectors/sync/overlap_window.h"
 #include "connectors/sync/sync_engine.h"
 #include "core/store/feed_cursor.h"
 #include "core/util/error.h"
@@ -305,6 +307,64 @@ BOOST_AUTO_TEST_CASE(reconciliation_counts_records_and_dead_letters_of_the_day) 
   BOOST_REQUIRE(status.lastReconciliation);
   BOOST_CHECK_EQUAL(*status.lastReconciliation->missing(), 2);
   BOOST_CHECK_GE(status.lagSeconds, 0);
+}
+
+BOOST_AUTO_TEST_CASE(overlap_window_remembers_prunes_bounds_and_round_trips) {
+  // Positions compare as numbers here; "" (not known yet) after any.
+  const auto compare = [](const std::string& a, const std::string& b) {
+    if (a.empty() || b.empty()) return static_cast<int>(a.empty()) - static_cast<int>(b.empty());
+    return std::stoi(a) < std::stoi(b) ? -1 : std::stoi(a) > std::stoi(b) ? 1 : 0;
+  };
+  OverlapWindow w;
+  const std::string h1 = contentHash("{\"id\":1}"), h2 = contentHash("{\"id\":2}");
+  BOOST_CHECK_EQUAL(h1.size(), 16u);
+  BOOST_CHECK_NE(h1, h2);
+  w.remember("k1", "10", h1);
+  BOOST_CHECK(w.contains("k1", h1));
+  BOOST_CHECK(!w.contains("k1", h2));  // changed content: new work
+  w.remember("k1", "11", h2);          // the newer content replaces the old under the key
+  BOOST_CHECK(w.contains("k1", h2));
+  BOOST_CHECK_EQUAL(w.size(), 1u);
+  w.remember("12", h1);  // keyless: the content is the identity
+  BOOST_CHECK(w.contains(h1));
+  w.remember("", contentHash("no time"));
+  w.remember(std::string("\xC5\xCC", 2), "13", h1);  // a GBK key
+
+  std::string text;
+  JsonWriter jw(text);
+  w.write(jw);
+  BOOST_CHECK_EQUAL(text, "[[\"\",[\"" + contentHash("no time") + "\"]],[\"11\",[[\"k1\",\"" + h2 +
+                              "\"]]],[\"12\",[\"" + h1 + "\"]],[\"13\",[[{\"hex\":\"c5cc\"},\"" + h1 + "\"]]]]");
+  OverlapWindow back;
+  std::string error;
+  BOOST_REQUIRE(back.read(text, error));
+  BOOST_CHECK_EQUAL(back.size(), 4u);
+  BOOST_CHECK(back.contains(std::string("\xC5\xCC", 2), h1));
+  BOOST_CHECK(back.contains(h1));
+  BOOST_CHECK(!back.read("[[\"1\",[7]]]", error));
+  BOOST_CHECK(!back.read("{}", error));
+
+  // Rows before `from` go; a placeholder position is kept until restamped.
+  w.prune("12", 100, compare);
+  BOOST_CHECK_EQUAL(w.size(), 3u);
+  BOOST_CHECK(!w.contains("k1", h2));
+  w.restamp("", "20");
+  w.prune("15", 100, compare);
+  BOOST_CHECK_EQUAL(w.size(), 1u);
+  BOOST_CHECK(w.contains(contentHash("no time")));
+  BOOST_CHECK(!w.cutAt());
+
+  // Over the bound the oldest positions go whole, and the window says where it was cut.
+  OverlapWindow big;
+  for (int i = 0; i < 6; ++i) big.remember("a" + std::to_string(i), "30", contentHash("a" + std::to_string(i)));
+  for (int i = 0; i < 3; ++i) big.remember("b" + std::to_string(i), "31", contentHash("b" + std::to_string(i)));
+  big.prune("0", 4, compare);
+  BOOST_CHECK_EQUAL(big.size(), 3u);  // all six at 30 forgotten, not five of them
+  BOOST_REQUIRE(big.cutAt());
+  BOOST_CHECK_EQUAL(*big.cutAt(), "30");
+  BOOST_CHECK(big.cutExclusive());
+  big.prune("31", 4, compare);  // the cut is behind the window now
+  BOOST_CHECK(!big.cutAt());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
