@@ -7,6 +7,13 @@
 // largest update time seen) is the checkpoint, committed with each batch. A
 // restart resumes the run where the last committed batch ended. When a run
 // ends, the largest update time becomes the next run's `since`.
+//
+// Incremental runs ask from `since − overlap`, so they re-read what the last
+// run delivered in that range. The checkpoint keeps an overlap window
+// (connectors/sync/overlap_window.h, shared with the odbc connector): the
+// content hash of each record delivered there, with its update time. A
+// re-read record with the same bytes is not delivered again (no new work, no
+// second dead letter); a changed one is.
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
 
@@ -21,6 +28,7 @@
 #include "connectors/http/http_options.h"
 #include "connectors/http/http_page.h"
 #include "connectors/http/since_value.h"
+#include "connectors/sync/overlap_window.h"
 #include "core/util/error.h"
 #include "core/util/json_writer.h"
 
@@ -38,6 +46,9 @@ struct HttpCheckpoint {
   std::string cursor, next;
   uint64_t skip = 0;  ///< records of the current page already delivered
   uint64_t base = 0;  ///< records of this run before the current page (row numbers)
+  /// Incremental: records delivered in the overlap window, by content hash,
+  /// with their since_field value ("" until the run ends for one without).
+  OverlapWindow window;
 };
 
 std::string writeCheckpoint(const HttpCheckpoint& cp) {
@@ -65,6 +76,10 @@ std::string writeCheckpoint(const HttpCheckpoint& cp) {
     str("next", cp.next);
   }
   str("cursor", cp.cursor);
+  if (!cp.window.empty()) {
+    w.key("window");
+    cp.window.write(w);
+  }
   w.endObject();
   return out;
 }
@@ -93,6 +108,8 @@ HttpCheckpoint readCheckpoint(const std::string& text, const std::string& connec
   cp.base = static_cast<uint64_t>(num("base"));
   cp.next = str("next");
   cp.cursor = str("cursor");
+  if (const auto window = findJsonPath(text, "window"); window && !cp.window.read(*window, error))
+    throw Error::corrupt("http connector " + connector + ": checkpoint window: " + error + ": " + text);
   return cp;
 }
 
@@ -130,6 +147,7 @@ class HttpConnector : public Connector {
     if (!cp.max.empty()) maxSeen = parseSinceValue(cp.max, sinceFormat_);
     size_t taken = 0;
     int64_t pages = 0;
+    bool finished = false;
     while (true) {
       if (cancelled_) {
         if (taken == 0) throw Error::unavailable("http connector " + name_ + ": cancelled");
@@ -157,13 +175,17 @@ class HttpConnector : public Connector {
         const int64_t ref = page.order[position - 1];
         if (ref < 0) {
           RowError e = page.errors[static_cast<size_t>(-1 - ref)];
+          if (reread(cp, e.raw, "")) continue;
           e.rowNumber = number;
           e.message =
               "record " + std::to_string(position) + " of " + request.method + " " + request.url() + ": " + e.message;
           result.errors.push_back(std::move(e));
           continue;
         }
-        if (std::string problem; !trackSince(page.rows, static_cast<size_t>(ref), maxSeen, problem)) {
+        std::string rowSince, problem;
+        const bool timed = trackSince(page.rows, static_cast<size_t>(ref), maxSeen, rowSince, problem);
+        if (reread(cp, page.rows.raw(page.rows.row(static_cast<size_t>(ref))), rowSince)) continue;
+        if (!timed) {
           result.errors.push_back(
               {number, std::string(page.rows.raw(page.rows.row(static_cast<size_t>(ref)))),
                "record " + std::to_string(position) + " of " + request.method + " " + request.url() + ": " + problem});
@@ -182,6 +204,7 @@ class HttpConnector : public Connector {
         cp.max = maxSeen ? maxSeen->text : "";
         finishRun(cp, maxSeen);
         maxSeen.reset();
+        finished = true;
         result.more = false;
         break;
       }
@@ -191,6 +214,7 @@ class HttpConnector : public Connector {
       }
     }
     if (maxSeen) cp.max = maxSeen->text;
+    pruneWindow(cp, maxSeen, finished);
     result.checkpoint = writeCheckpoint(cp);
     return result;
   }
@@ -233,27 +257,69 @@ class HttpConnector : public Connector {
     cp.skip = cp.base = 0;
   }
 
-  // Reads the row's since_field into maxSeen; false (with why) when the
-  // value is there but is not a time.
-  bool trackSince(const RowBatch& rows, size_t index, std::optional<SinceValue>& maxSeen, std::string& why) const {
+  // Reads the row's since_field into maxSeen (and its text into `text`);
+  // false (with why) when the value is there but is not a time.
+  bool trackSince(const RowBatch& rows, size_t index, std::optional<SinceValue>& maxSeen, std::string& text,
+                  std::string& why) const {
     if (options_.sinceField.empty()) return true;
     const auto& row = rows.row(index);
     const auto* cells = rows.cells(row);
     for (uint32_t i = 0; i < row.cellCount; ++i) {
       if (rows.columns()[cells[i].column] != options_.sinceField) continue;
       if (cells[i].flags != 0) return true;  // null or a list: no time to track
-      const auto text = rows.bytes(cells[i]);
-      if (text.empty()) return true;
-      auto v = parseSinceValue(text, sinceFormat_);
+      const auto value = rows.bytes(cells[i]);
+      if (value.empty()) return true;
+      auto v = parseSinceValue(value, sinceFormat_);
       if (!v) {
-        why = "since_field " + options_.sinceField + " is '" + std::string(text.substr(0, 60)) +
+        why = "since_field " + options_.sinceField + " is '" + std::string(value.substr(0, 60)) +
               "', not a time in since_format " + options_.sinceFormat;
         return false;
       }
+      text = v->text;
       if (!maxSeen || compareSince(*v, *maxSeen) > 0) maxSeen = std::move(v);
       return true;
     }
     return true;
+  }
+
+  // Incremental runs: true when this record's bytes were delivered inside the
+  // overlap window before (a re-read: not delivered again). Either way it is
+  // remembered, at its since value — "" for a record without one, stamped
+  // with the run's since when the run ends, so it is forgotten only once the
+  // source has moved on by more than the overlap without sending it again.
+  bool reread(HttpCheckpoint& cp, std::string_view raw, const std::string& since) const {
+    if (options_.sinceParam.empty()) return false;
+    const std::string hash = contentHash(raw);
+    const bool again = cp.window.contains(hash);
+    cp.window.remember(since, hash);
+    return again;
+  }
+
+  // Orders two window stamps by time; "" (not known yet) after any time.
+  int compareStamps(const std::string& a, const std::string& b) const {
+    const auto va = a.empty() ? std::nullopt : parseSinceValue(a, sinceFormat_);
+    const auto vb = b.empty() ? std::nullopt : parseSinceValue(b, sinceFormat_);
+    if (!va || !vb) return static_cast<int>(!va) - static_cast<int>(!vb);
+    return compareSince(*va, *vb);
+  }
+
+  // Forgets window records no request can return again: before the run's
+  // since minus the overlap (the run's largest time while a first run goes
+  // on); bounded by since_overlap_max_rows.
+  void pruneWindow(HttpCheckpoint& cp, const std::optional<SinceValue>& maxSeen, bool finished) const {
+    if (cp.window.empty()) return;
+    const auto compare = [this](const std::string& a, const std::string& b) { return compareStamps(a, b); };
+    if (finished && !cp.since.empty()) cp.window.restamp("", cp.since);
+    std::optional<SinceValue> basis;
+    if (!cp.since.empty())
+      basis = parseSinceValue(cp.since, sinceFormat_);
+    else
+      basis = maxSeen;
+    const auto maxRows = static_cast<size_t>(options_.sinceOverlapMaxRows);
+    if (basis)
+      cp.window.prune(sinceMinus(*basis, options_.sinceOverlapSeconds), maxRows, compare);
+    else
+      cp.window.limit(maxRows, compare);
   }
 
   // The since parameter's value for a request: the run's since (or

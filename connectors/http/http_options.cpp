@@ -100,7 +100,9 @@ KeySpec httpOptionKeys() {
       str("since_initial", "", "Incremental: the since value of the very first run (empty: no parameter)."),
       integer("since_overlap_seconds", 60, 0, 7 * 86400,
               "Incremental: ask again for this much before the checkpoint, for records committed late at the source "
-              "(re-read records are unchanged upserts)."),
+              "(re-read records whose bytes did not change are recognised and not delivered again)."),
+      integer("since_overlap_max_rows", 20000, 100, 10000000,
+              "Incremental: at most this many records of the overlap window are remembered in the checkpoint."),
       list("headers", "Extra request headers, each \"Name: value\"."),
       choice("auth", "none", {"none", "basic", "bearer", "api_key", "hmac"}, "How requests are authenticated."),
       str("username", "", "basic: the user name."),
@@ -226,6 +228,7 @@ HttpOptions readHttpOptions(const Config& o, const std::string& connector) {
   h.sinceFormat = o.getString("since_format");
   h.sinceInitial = o.getString("since_initial");
   h.sinceOverlapSeconds = o.getInt("since_overlap_seconds");
+  h.sinceOverlapMaxRows = o.getInt("since_overlap_max_rows");
   if (!h.sinceParam.empty() && h.sinceField.empty())
     problem("since_field", "required with since_param: the record field whose maximum becomes the next since");
   if (h.sinceParam.empty() && !h.sinceField.empty())

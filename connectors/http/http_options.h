@@ -41,6 +41,7 @@ struct HttpOptions {
 
   std::string sinceParam, sinceField, sinceFormat, sinceInitial;
   int64_t sinceOverlapSeconds = 0;
+  int64_t sinceOverlapMaxRows = 20000;  ///< records of the overlap window remembered at most
 
   std::vector<std::pair<std::string, std::string>> headers;
 

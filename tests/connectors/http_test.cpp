@@ -4,19 +4,30 @@
 // success, 500 forever, a slow response, garbage and truncated bodies, one bad
 // record among good ones, XML and GBK bodies, and HTTPS with a CA made by
 // openssl in the test (the right CA passes; a wrong CA or a wrong name fails).
+// Also end to end on a SQLite store: 好差评 evaluations pulled from a
+// provincial interface through the window_review mapping, with the overlap
+// window re-read on every pass and a bad evaluation one dead letter.
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <future>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "connectors/connector.h"
+#include "connectors/sync/sync_engine.h"
+#include "core/store/store.h"
 #include "core/util/error.h"
+#include "mappings/engine/mapping_set.h"
 #include "tests/connectors/http_test_certs.h"
 #include "tests/connectors/http_test_server.h"
 
@@ -24,6 +35,7 @@ using namespace govsync;
 using namespace govsync::connectors;
 using govsync::test::LegacyApi;
 using govsync::test::Rec;
+using govsync::test::Review;
 
 namespace {
 
@@ -226,9 +238,11 @@ BOOST_AUTO_TEST_CASE(incremental_since_with_overlap_in_the_sources_own_format) {
   BOOST_TEST(api.seen("/since").front().param("updated_since").empty());  // the first run: everything
   BOOST_TEST(contains(cp, "\"since\":\"2024-05-01 10:25:00\""), cp);
 
-  // The next run asks from the maximum minus the overlap, written like the source writes it.
-  BOOST_TEST(drain(*c, cp) == (std::vector<std::string>{"24", "25"}), boost::test_tools::per_element());
+  // The next run asks from the maximum minus the overlap, written like the source writes it. Records 24
+  // and 25 come again, unchanged: the overlap window in the checkpoint recognises them.
+  BOOST_TEST(drain(*c, cp).empty());
   BOOST_TEST(api.seen("/since").back().param("updated_since") == "2024-05-01 10:24:00");
+  BOOST_TEST(contains(cp, "\"window\":[[\"2024-05-01 10:24:00\","), cp);
 
   // A late record with microseconds; one whose update time is unreadable is a dead letter alone.
   Rec late = Rec::make(26);
@@ -238,13 +252,142 @@ BOOST_AUTO_TEST_CASE(incremental_since_with_overlap_in_the_sources_own_format) {
   bad.updated = "2024-05-01 9:61";
   api.add(bad);
   auto r = c->fetch(cp, 1000);
-  BOOST_TEST(ids(r.rows) == (std::vector<std::string>{"24", "25", "26"}), boost::test_tools::per_element());
+  BOOST_TEST(ids(r.rows) == (std::vector<std::string>{"26"}), boost::test_tools::per_element());
   BOOST_REQUIRE_EQUAL(r.errors.size(), 1u);
   BOOST_TEST(contains(r.errors[0].message, "since_field updated_at is '2024-05-01 9:61'"), r.errors[0].message);
   BOOST_TEST(r.errors[0].raw == bad.json());
   BOOST_TEST(contains(r.checkpoint, "\"since\":\"2024-05-01 10:40:00.123456\""), r.checkpoint);
-  c->fetch(r.checkpoint, 1000);
+  // Re-read again: the late record and the bad one (whose time is unreadable, so the source keeps
+  // sending it) are the same bytes: no row, no second error.
+  r = c->fetch(r.checkpoint, 1000);
   BOOST_TEST(api.seen("/since").back().param("updated_since") == "2024-05-01 10:39:00.123456");
+  BOOST_TEST(r.rows.size() == 0u);
+  BOOST_TEST(r.errors.size() == 0u);
+  // A record changed at the source inside the window is new work again.
+  late.title = "工单26（已派单）";
+  api.update(late);
+  r = c->fetch(r.checkpoint, 1000);
+  BOOST_TEST(ids(r.rows) == (std::vector<std::string>{"26"}), boost::test_tools::per_element());
+  BOOST_TEST(cell(r.rows, 0, "title") == "工单26（已派单）");
+  BOOST_TEST(r.errors.size() == 0u);
+  // Once the source moves on by more than the overlap, what fell out of the window is forgotten.
+  Rec later = Rec::make(28);
+  later.updated = "2024-05-01 11:00:00";
+  api.add(later);
+  r = c->fetch(r.checkpoint, 1000);
+  BOOST_TEST(ids(r.rows) == (std::vector<std::string>{"28"}), boost::test_tools::per_element());
+  BOOST_TEST(r.errors.size() == 0u);  // the bad record: known while the source still sends it
+  BOOST_TEST(!contains(r.checkpoint, "10:40:00.123456\",["), r.checkpoint);
+}
+
+// Issue 6: reviews arriving from a provincial 好差评 interface over HTTP.
+BOOST_AUTO_TEST_CASE(hcp_reviews_over_http_become_review_records_and_a_bad_one_one_dead_letter) {
+  namespace fs = std::filesystem;
+  struct Dir {
+    fs::path path = fs::temp_directory_path() / ("govsync-http-hcp-" + std::to_string(::getpid()));
+    Dir() {
+      fs::remove_all(path);
+      fs::create_directories(path);
+    }
+    ~Dir() {
+      std::error_code ec;
+      fs::remove_all(path, ec);
+    }
+  } dir;
+  LegacyApi api;
+  // The interface scheme: 5 = 非常满意 … 1 = 非常不满意; the sixth (7) is no level of it.
+  const std::vector<std::string> satisfaction = {"5", "4", "3", "2", "1", "7", "5", "3", "1", "4"};
+  for (int i = 1; i <= 10; ++i) api.put(Review::make(i, satisfaction[static_cast<size_t>(i - 1)]));
+
+  auto store = store::openStore({"sqlite", (dir.path / "g.db").string(), "", "", 2});
+  const char* source = std::getenv("GOVSYNC_SOURCE_DIR");
+  const char* salt = std::getenv("GOVSYNC_HMAC_SALT");
+  BOOST_REQUIRE(source && salt);
+  mapping::MappingSet maps(std::string(source) + "/mappings/platforms", std::string(source) + "/mappings/codes", salt);
+  maps.loadAll();
+  BOOST_REQUIRE(maps.get("window_review"));
+  ConnectorRegistry registry;
+  registerHttpConnector(registry);
+  ConnectorConfig config;
+  config.name = "hcp-reviews";
+  config.type = "http";
+  config.mapping = "window_review";
+  config.batchRows = 4;  // batches end inside pages too
+  config.where = "test.yaml:1:1";
+  config.options = YAML::Load("{url: '" + api.base() +
+                              "/reviews', records_path: data.list, success_path: code, success_values: ['0'], "
+                              "message_path: msg, pagination: page, page_param: pageNo, size_param: pageSize, "
+                              "page_size: 3, since_param: updateTimeStart, since_field: updateTime, "
+                              "since_overlap_seconds: 600}");
+  SyncOptions options;
+  options.stateDir = (dir.path / "state").string();
+  SyncEngine engine(*store, maps, registry, {config}, options);
+
+  auto levels = [&] {
+    std::map<std::string, int> out;  // review_id → level
+    for (const auto& e : store->readFeed({0, 100, {}}).entries) {
+      BOOST_TEST(static_cast<int>(e.kind) == static_cast<int>(schema::RecordKind::REVIEW));
+      BOOST_TEST(e.department == "盘锦市市场监督管理局");
+      const auto stored = store->getRecord(e.recordId);
+      BOOST_REQUIRE(stored);
+      out[stored->record.review.review_id] = stored->record.review.level;
+    }
+    return out;
+  };
+  auto id = [](int i) { return Review::make(i, "").projectNo() + "-1"; };
+  store::DeadLetterQuery all;
+  all.source = "hcp-reviews";
+
+  const auto first = engine.runOnce("hcp-reviews");
+  BOOST_TEST(first.rows == 10u);
+  BOOST_TEST(first.records == 9u);
+  BOOST_TEST(first.deadLetters == 1u);
+  auto got = levels();
+  BOOST_TEST(got.size() == 9u);
+  for (int i = 1; i <= 10; ++i)
+    if (i != 6) BOOST_TEST(got[id(i)] == std::stoi(satisfaction[static_cast<size_t>(i - 1)]), id(i));
+  BOOST_TEST(!got.count(id(6)));
+  auto dead = store->listDeadLetters(all);
+  BOOST_REQUIRE_EQUAL(dead.size(), 1u);
+  BOOST_TEST(dead[0].stage == "map");
+  BOOST_TEST(dead[0].field == "level");
+  BOOST_TEST(dead[0].value == "7");
+  BOOST_TEST(contains(dead[0].raw, Review::make(6, "").projectNo()), dead[0].raw);
+  const int64_t head = store->headPosition();
+
+  // Each later pass asks again from the newest update time minus 10 minutes: every evaluation, the bad
+  // one included, comes again unchanged — no new work, no second dead letter.
+  for (int pass = 0; pass < 3; ++pass) {
+    const auto again = engine.runOnce("hcp-reviews");
+    BOOST_TEST(again.rows == 0u);
+    BOOST_TEST(again.records == 0u);
+    BOOST_TEST(again.deadLetters == 0u);
+  }
+  BOOST_TEST(api.seen("/reviews").back().param("updateTimeStart") == "2026-10-01 13:00:00");
+  BOOST_TEST(store->listDeadLetters(all).size() == 1u);
+  BOOST_TEST(store->headPosition() == head);
+  const auto totals = engine.status().at(0).totals;  // what the connector metrics show
+  BOOST_TEST(totals.rows == 10u);
+  BOOST_TEST(totals.records == 9u);
+  BOOST_TEST(totals.deadLetters == 1u);
+
+  // At the source the bad evaluation is corrected (with a new update time) and a late one arrives:
+  // each is work once.
+  Review corrected = Review::make(6, "2");
+  corrected.updated = "2026-10-01 13:12:00";
+  api.put(corrected);
+  api.put(Review::make(11, "5"));
+  auto next = engine.runOnce("hcp-reviews");
+  BOOST_TEST(next.rows == 2u);
+  BOOST_TEST(next.records == 2u);
+  BOOST_TEST(next.deadLetters == 0u);
+  got = levels();
+  BOOST_TEST(got.size() == 11u);
+  BOOST_TEST(got[id(6)] == 2);
+  BOOST_TEST(got[id(11)] == 5);
+  next = engine.runOnce("hcp-reviews");
+  BOOST_TEST(next.rows == 0u);
+  BOOST_TEST(store->listDeadLetters(all).size() == 1u);  // the first one, open for replay or review
 }
 
 BOOST_AUTO_TEST_CASE(every_auth_style_is_verified_by_the_server) {

@@ -25,6 +25,36 @@ struct Rec {
   }
 };
 
+/// A 好差评 evaluation as a provincial 好差评 interface sends it over HTTP: the
+/// field names of mappings/platforms/window_review.yaml, numbers as numbers,
+/// and the interface's own update time (updateTime) for incremental pulls.
+struct Review {
+  int n = 0;
+  std::string satisfaction, updated;
+  static Review make(int i, std::string satisfaction) {
+    char when[32];
+    std::snprintf(when, sizeof when, "2026-10-01 13:%02d:00", i);
+    return {i, std::move(satisfaction), when};
+  }
+  std::string projectNo() const {
+    char no[32];
+    std::snprintf(no, sizeof no, "2111222609240000%02d", n);
+    return no;
+  }
+  std::string json() const {
+    return "{\"projectNo\":\"" + projectNo() +
+           "\",\"taskCode\":\"2111220003120100000\",\"taskName\":\"食品经营许可\",\"deptCode\":\"11211100290322103W\","
+           "\"proDepart\":\"盘锦市市场监督管理局\",\"areaCode\":\"211122000000\",\"windowNo\":\"B07\",\"proManager\":"
+           "\"魏宏\",\"pf\":\"政务大厅平板电脑\",\"userProp\":1,\"userName\":\"王䶮\",\"certkeyGOV\":"
+           "\"211103197912035596\",\"satisfaction\":" +
+           satisfaction + ",\"evalDetail\":\"502,504\",\"writingEvaluation\":\"材料一次性告知。\",\"assessTime\":\"" +
+           updated +
+           "\",\"assessNumber\":1,\"proStatus\":\"3\",\"promiseTime\":\"1\",\"acceptDate\":"
+           "\"2026-09-24 13:09:08\",\"appStatus\":\"1\",\"updateTime\":\"" +
+           updated + "\"}";
+  }
+};
+
 inline std::string jsonArray(const std::vector<Rec>& recs) {
   std::string out = "[";
   for (size_t i = 0; i < recs.size(); ++i) {

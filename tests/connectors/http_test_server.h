@@ -94,6 +94,22 @@ class LegacyApi {
     std::lock_guard<std::mutex> lock(mutex_);
     records.push_back(r);
   }
+  /// Replaces the record with r's id (changed at the source).
+  void update(const Rec& r) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& old : records)
+      if (old.id == r.id) old = r;
+  }
+  /// /reviews: adds an evaluation, or replaces the one with the same number (changed at the source).
+  void put(const Review& r) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& old : reviews_)
+      if (old.n == r.n) {
+        old = r;
+        return;
+      }
+    reviews_.push_back(r);
+  }
 
   // Behaviour knobs, set by tests.
   std::atomic<int> failuresBeforeSuccess{2};  ///< /flaky: 503s before a 200
@@ -171,6 +187,20 @@ class LegacyApi {
           slice(static_cast<size_t>((page - 1) * size), static_cast<size_t>(size), s.param("updated_since"));
       return reply(res, "{\"code\":0,\"msg\":\"ok\",\"data\":{\"total\":" + std::to_string(records.size()) +
                             ",\"list\":" + jsonArray(recs) + "}}");
+    }
+    if (p == "/reviews") {
+      // A 好差评 interface: pageNo/pageSize, updateTimeStart (>=), the {code, msg, data: {total, list}} envelope.
+      const int page = q("pageNo", 1), size = q("pageSize", 10);
+      const std::string since = s.param("updateTimeStart");
+      std::vector<Review> match;
+      for (const auto& r : reviews_)
+        if (since.empty() || r.updated >= since) match.push_back(r);
+      std::string list = "[";
+      for (size_t i = static_cast<size_t>((page - 1) * size); i < match.size() && i < static_cast<size_t>(page * size);
+           ++i)
+        list += (list.size() > 1 ? "," : "") + match[i].json();
+      return reply(res, "{\"code\":\"0\",\"msg\":\"成功\",\"data\":{\"total\":" + std::to_string(match.size()) +
+                            ",\"list\":" + list + "]}}");
     }
     if (p == "/offset") {
       const auto recs = slice(static_cast<size_t>(q("offset", 0)), static_cast<size_t>(q("limit", 10)));
@@ -354,6 +384,7 @@ class LegacyApi {
   mutable std::mutex mutex_;
   std::vector<Seen> log_;
   std::set<std::string> nonces_;
+  std::vector<Review> reviews_;  ///< /reviews, guarded by mutex_
   bool tls_ = false;
   std::unique_ptr<Poco::Net::ServerSocket> socket_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
