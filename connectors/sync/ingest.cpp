@@ -158,6 +158,8 @@ IngestSummary Ingestor::ingest(const IngestRequest& req, std::vector<RowResult>*
           }
           if (!tombstones && i < req.replayIds.size())
             batch.resolvedDeadLetters.emplace_back(req.replayIds[i], r.recordId);
+          if (!req.defaultDepartment.empty() && outcome_.record.envelope.department.empty())
+            outcome_.record.envelope.__set_department(req.defaultDepartment);
           recordRow.push_back(results.size());
           batch.records.push_back(outcome_.record);
           break;

@@ -45,6 +45,9 @@ struct IngestRequest {
   /// A replayed row that fails again keeps its dead letter (no new one), so
   /// replaying twice changes nothing.
   std::vector<int64_t> replayIds;
+  /// The department of records whose mapping sets none (a push: the pushing
+  /// client's department, as for pushed unified records); "" = leave empty.
+  std::string defaultDepartment;
 };
 
 /// Maps and commits batches for one source with one mapping; one per thread.

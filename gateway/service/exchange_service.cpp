@@ -376,6 +376,7 @@ PushRowsResult ExchangeService::ingestRows(const Principal& who, const PushRowsR
   ir.rows = &rows;
   ir.readErrors = &readErrors;
   ir.readStage = "decode";
+  ir.defaultDepartment = who.department;
   PushRowsResult result;
   result.platform = req.platform;
   result.mapping = compiled->versionTag();

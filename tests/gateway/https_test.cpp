@@ -100,6 +100,7 @@ BOOST_AUTO_TEST_CASE(a_listed_client_certificate_is_the_credential) {
   auto pulled = curlRequest(gw.url("/v1/records"), "GET", "", {}, withCert("dept-a"));
   BOOST_TEST(pulled.status == 200, pulled);
   BOOST_TEST(contains(pulled.body, "\"source_id\":\"M1\""), pulled);
+  BOOST_TEST(contains(pulled.body, "\"department\":\"水务集团\""), pulled);  // the pusher's, as the mapping sets none
   // A certificate from the CA that is not listed, or none: 401 as for any failure.
   BOOST_TEST(curlRequest(gw.url("/v1/records"), "GET", "", {}, withCert("other-name")).status == 401);
   BOOST_TEST(curlRequest(gw.url("/v1/records"), "GET", "", {}, {"--cacert", certs.path("ca.crt")}).status == 401);
