@@ -57,16 +57,7 @@ int reviewsStats(const std::vector<std::string>& argv) {
 
   store::ReviewStats total;
   total.group = "total";
-  for (const auto& g : groups) {
-    for (size_t i = 0; i < 5; ++i) total.levels[i] += g.levels[i];
-    total.total += g.total;
-    total.valid += g.valid;
-    total.satisfied += g.satisfied;
-    total.bad += g.bad;
-    total.rectificationsDue += g.rectificationsDue;
-    total.rectifiedOnTime += g.rectifiedOnTime;
-    total.overdue += g.overdue;
-  }
+  for (const auto& g : groups) total.add(g);
   const std::vector<std::string> head = {std::string(store::reviewGroupByName(q.groupBy)),
                                          "reviews",
                                          "5 非常满意",

@@ -315,6 +315,18 @@ struct ReviewStats {
   int64_t rectificationsDue = 0;
   int64_t rectifiedOnTime = 0;
   int64_t overdue = 0;
+  /// Adds another group's figures (for totals over groups).
+  void add(const ReviewStats& g) {
+    for (size_t i = 0; i < levels.size(); ++i) levels[i] += g.levels[i];
+    total += g.total;
+    valid += g.valid;
+    excluded += g.excluded;
+    satisfied += g.satisfied;
+    bad += g.bad;
+    rectificationsDue += g.rectificationsDue;
+    rectifiedOnTime += g.rectifiedOnTime;
+    overdue += g.overdue;
+  }
   /// satisfied / valid; 0 when there is no valid review.
   double satisfactionRate() const { return valid ? static_cast<double>(satisfied) / static_cast<double>(valid) : 0; }
 };

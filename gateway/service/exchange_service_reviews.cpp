@@ -34,18 +34,6 @@ bool overdueIn(std::string_view json, int64_t now) {
   return state && due && reviews::isOpenPastDue(*state, *due, now);
 }
 
-void addTo(store::ReviewStats& sum, const store::ReviewStats& g) {
-  for (size_t i = 0; i < sum.levels.size(); ++i) sum.levels[i] += g.levels[i];
-  sum.total += g.total;
-  sum.valid += g.valid;
-  sum.excluded += g.excluded;
-  sum.satisfied += g.satisfied;
-  sum.bad += g.bad;
-  sum.rectificationsDue += g.rectificationsDue;
-  sum.rectifiedOnTime += g.rectifiedOnTime;
-  sum.overdue += g.overdue;
-}
-
 }  // namespace
 
 std::string ExchangeService::reviewDepartmentScope(const Principal& who, const std::string& requested,
@@ -139,7 +127,7 @@ ReviewStatsResult ExchangeService::reviewStats(const Principal& who, const Revie
   result.to = q.to;
   result.at = q.now;
   result.groups = store_.reviewStats(q);
-  for (const auto& g : result.groups) addTo(result.total, g);
+  for (const auto& g : result.groups) result.total.add(g);
 
   std::string detail;
   JsonWriter w(detail);
