@@ -66,16 +66,40 @@ bool isValidUtf8(std::string_view s) {
   return true;
 }
 
+void computeRecordIdInto(std::string_view sourceSystem, RecordKind::type kind, std::string_view sourceId,
+                         std::string& out) {
+  // The name on the stack when it fits (it nearly always does): no allocation per record.
+  const std::string_view kindText = schema::kindName(kind);
+  const size_t size = sourceSystem.size() + kindText.size() + sourceId.size() + 2;
+  char stack[256];
+  std::string heap;
+  char* p = stack;
+  if (size > sizeof stack) {
+    heap.resize(size);
+    p = heap.data();
+  }
+  size_t n = 0;
+  auto put = [&](std::string_view s) {
+    if (!s.empty()) std::memcpy(p + n, s.data(), s.size());
+    n += s.size();
+  };
+  put(sourceSystem);
+  p[n++] = '/';
+  put(kindText);
+  p[n++] = '/';
+  put(sourceId);
+  uuidV5Into(kRecordIdNamespace, {p, n}, out);
+}
+
 std::string computeRecordId(std::string_view sourceSystem, RecordKind::type kind, std::string_view sourceId) {
-  std::string name;
-  name.reserve(sourceSystem.size() + sourceId.size() + 16);
-  name.append(sourceSystem).append("/").append(schema::kindName(kind)).append("/").append(sourceId);
-  return uuidV5(kRecordIdNamespace, name);
+  std::string out;
+  computeRecordIdInto(sourceSystem, kind, sourceId, out);
+  return out;
 }
 
 void normalizeRecord(Record& r) {
   auto& e = r.envelope;
-  e.record_id = computeRecordId(e.source_system, e.kind, e.source_id);
+  computeRecordIdInto(e.source_system, e.kind, e.source_id, e.record_id);
   e.__isset.record_id = true;
   if (e.kind == RecordKind::REVIEW && r.__isset.review) {
     r.review.is_bad = r.review.level >= 1 && r.review.level <= 2;

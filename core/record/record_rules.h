@@ -11,6 +11,9 @@ namespace govsync {
 
 /// UUIDv5 (govsync namespace) of "source_system/KIND/source_id".
 std::string computeRecordId(std::string_view sourceSystem, schema::RecordKind::type kind, std::string_view sourceId);
+/// computeRecordId into `out` (replaced; its storage reused).
+void computeRecordIdInto(std::string_view sourceSystem, schema::RecordKind::type kind, std::string_view sourceId,
+                         std::string& out);
 
 /// Fills what the schema derives: record_id, and is_bad from a review's level.
 void normalizeRecord(schema::Record& record);

@@ -1,3 +1,6 @@
+// SHA1_Init/Update/Final (uuidV5Into) are deprecated in OpenSSL 3 but kept
+// and much cheaper per call than EVP for one-block messages.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "core/util/crypto.h"
 
 #include <memory>
@@ -125,27 +128,33 @@ bool base64Decode(std::string_view text, std::string& out) {
   return bits < 6 && padding <= 2;
 }
 
-std::string uuidV5(const std::array<uint8_t, 16>& ns, std::string_view name) {
-  // OpenSSL 3 looks the digest up by name on every one-shot call; record ids
-  // are made per row, so fetch SHA-1 once and keep one context per thread.
-  static EVP_MD* sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
-  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (!sha1 || !ctx || EVP_DigestInit_ex(ctx.get(), sha1, nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), ns.data(), ns.size()) != 1 ||
-      EVP_DigestUpdate(ctx.get(), name.data(), name.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1)
+void uuidV5Into(const std::array<uint8_t, 16>& ns, std::string_view name, std::string& out) {
+  // SHA-1's own functions, not EVP: record ids are made per row, and EVP's
+  // provider dispatch costs more than the hash of one 64-byte block (~140 ns
+  // against ~70 ns per id, measured with a fetched digest and a kept context).
+  // They are deprecated in OpenSSL 3 only as a nudge towards EVP; the digest
+  // is the same.
+  SHA_CTX ctx;
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  if (SHA1_Init(&ctx) != 1 || SHA1_Update(&ctx, ns.data(), ns.size()) != 1 ||
+      SHA1_Update(&ctx, name.data(), name.size()) != 1 || SHA1_Final(digest, &ctx) != 1)
     throw Error::internal("SHA-1 is not available from OpenSSL");
   digest[6] = static_cast<unsigned char>((digest[6] & 0x0F) | 0x50);
   digest[8] = static_cast<unsigned char>((digest[8] & 0x3F) | 0x80);
   static const char* hex = "0123456789abcdef";
-  std::string out(36, '-');
+  out.resize(36);
+  char* p = out.data();
   size_t o = 0;
   for (size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) ++o;
-    out[o++] = hex[digest[i] >> 4];
-    out[o++] = hex[digest[i] & 15];
+    if (i == 4 || i == 6 || i == 8 || i == 10) p[o++] = '-';
+    p[o++] = hex[digest[i] >> 4];
+    p[o++] = hex[digest[i] & 15];
   }
+}
+
+std::string uuidV5(const std::array<uint8_t, 16>& ns, std::string_view name) {
+  std::string out;
+  uuidV5Into(ns, name, out);
   return out;
 }
 

@@ -25,5 +25,7 @@ std::string base64UrlEncode(std::string_view data);
 bool base64Decode(std::string_view text, std::string& out);
 /// RFC 4122 name-based UUID, version 5 (SHA-1), lowercase canonical text.
 std::string uuidV5(const std::array<uint8_t, 16>& ns, std::string_view name);
+/// uuidV5 into `out` (replaced; its storage reused), for per-row callers.
+void uuidV5Into(const std::array<uint8_t, 16>& ns, std::string_view name, std::string& out);
 
 }  // namespace govsync
