@@ -1,5 +1,7 @@
 #include "core/record/masking.h"
 
+#include <cstring>
+
 namespace govsync {
 
 namespace {
@@ -11,47 +13,70 @@ size_t utf8Len(unsigned char c) {
   if (c >= 0xC0) return 2;
   return 1;
 }
-}  // namespace
 
-std::string maskPhone(std::string_view p) {
-  if (p.size() >= 11) {
-    return std::string(p.substr(0, 3)) + std::string(p.size() - 7, '*') + std::string(p.substr(p.size() - 4));
-  }
-  if (p.size() >= 6) {
-    const size_t keep = p.size() / 3;
-    return std::string(p.substr(0, keep)) + std::string(p.size() - 2 * keep, '*') +
-           std::string(p.substr(p.size() - keep));
-  }
-  return std::string(p.size(), '*');
+// `v` into `out` with its first `head` and last `tail` bytes kept and the rest starred.
+size_t keepEnds(std::string_view v, size_t head, size_t tail, char* out) {
+  const size_t n = v.size();
+  if (n == 0) return 0;
+  std::memcpy(out, v.data(), head);
+  std::memset(out + head, '*', n - head - tail);
+  std::memcpy(out + n - tail, v.data() + n - tail, tail);
+  return n;
 }
 
-std::string maskIdNo(std::string_view id) {
-  if (id.size() >= 12)
-    return std::string(id.substr(0, 6)) + std::string(id.size() - 10, '*') + std::string(id.substr(id.size() - 4));
-  return std::string(id.size(), '*');
+size_t maskPhoneInto(std::string_view p, char* out) {
+  if (p.size() >= 11) return keepEnds(p, 3, 4, out);
+  if (p.size() >= 6) return keepEnds(p, p.size() / 3, p.size() / 3, out);
+  return keepEnds(p, 0, 0, out);
 }
 
-std::string maskName(std::string_view name) {
-  if (name.empty()) return {};
-  std::string out;
+size_t maskIdNoInto(std::string_view id, char* out) {
+  return keepEnds(id, id.size() >= 12 ? 6 : 0, id.size() >= 12 ? 4 : 0, out);
+}
+
+size_t maskNameInto(std::string_view name, char* out) {
+  if (name.empty()) return 0;
   size_t i = utf8Len(static_cast<unsigned char>(name[0]));
   if (i > name.size()) i = name.size();
-  out.append(name.substr(0, i));
+  std::memcpy(out, name.data(), i);
+  size_t o = i;
   while (i < name.size()) {
     i += utf8Len(static_cast<unsigned char>(name[i]));
-    out += '*';
+    out[o++] = '*';
   }
-  return out;
+  return o;
 }
 
-std::string maskAs(schema::PiiKind kind, std::string_view value) {
+}  // namespace
+
+size_t maskAsInto(schema::PiiKind kind, std::string_view value, char* out) {
   switch (kind) {
-    case schema::PiiKind::Name: return maskName(value);
-    case schema::PiiKind::Phone: return maskPhone(value);
-    case schema::PiiKind::IdNo: return maskIdNo(value);
+    case schema::PiiKind::Name: return maskNameInto(value, out);
+    case schema::PiiKind::Phone: return maskPhoneInto(value, out);
+    case schema::PiiKind::IdNo: return maskIdNoInto(value, out);
     case schema::PiiKind::None: break;
   }
-  return std::string(value);
+  if (!value.empty()) std::memcpy(out, value.data(), value.size());
+  return value.size();
+}
+
+namespace {
+template <size_t (*Into)(std::string_view, char*)>
+std::string masked(std::string_view value) {
+  std::string out(value.size(), '\0');
+  out.resize(Into(value, out.data()));
+  return out;
+}
+}  // namespace
+
+std::string maskPhone(std::string_view phone) { return masked<maskPhoneInto>(phone); }
+std::string maskIdNo(std::string_view id) { return masked<maskIdNoInto>(id); }
+std::string maskName(std::string_view name) { return masked<maskNameInto>(name); }
+
+std::string maskAs(schema::PiiKind kind, std::string_view value) {
+  std::string out(value.size(), '\0');
+  out.resize(maskAsInto(kind, value, out.data()));
+  return out;
 }
 
 }  // namespace govsync

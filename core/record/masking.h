@@ -19,5 +19,8 @@ std::string maskIdNo(std::string_view id);
 std::string maskName(std::string_view name);
 /// Applies the mask that `kind` names; PiiKind::None returns the value as is.
 std::string maskAs(schema::PiiKind kind, std::string_view value);
+/// maskAs written to `out`, which has room for value.size() bytes (a mask
+/// is never longer than its value); returns the length written.
+size_t maskAsInto(schema::PiiKind kind, std::string_view value, char* out);
 
 }  // namespace govsync

@@ -14,7 +14,10 @@ class Mask : public Function {
   explicit Mask(schema::PiiKind kind) : kind_(kind) {}
   bool apply(Value& v, EvalContext& ctx) const override {
     if (v.isMissing()) return true;
-    v = Value::ofText(ctx.arena.copy(maskAs(kind_, asText(v, ctx))));
+    // Masked straight into the arena: a mask is never longer than its value.
+    const std::string_view text = asText(v, ctx);
+    char* out = ctx.arena.allocate(text.size());
+    v = Value::ofText({out, maskAsInto(kind_, text, out)});
     return true;
   }
 
