@@ -102,8 +102,7 @@ bool assignField(const Rule& rule, const Value& v, Record& r, EvalContext& ctx, 
         d = static_cast<double>(v.integer);
       else if (v.type == ValueType::Text) {
         const auto s = trimText(v.text);
-        auto res = std::from_chars(s.data(), s.data() + s.size(), d);
-        if (s.empty() || res.ec != std::errc() || res.ptr != s.data() + s.size() || !std::isfinite(d)) {
+        if (s.empty() || !parseDouble(s, d) || !std::isfinite(d)) {
           error = "'" + shown(v.text) + "' is not a number";
           return false;
         }
@@ -263,10 +262,13 @@ bool MappingRunner::decode(const RowBatch& batch, const RowBatch::Row& row, RowO
       bool ok = true;
       batch.forEachListItem(cell, [&](std::string_view item) {
         if (!ok) return;
+        std::string_view text;
+        auto& scratch = decoded_[static_cast<size_t>(slot)];
         if (isAscii(item)) {
           items[n++] = item;
-        } else if (decoders_[static_cast<size_t>(slot)]->decode(item, decoded_[static_cast<size_t>(slot)], error)) {
-          items[n++] = ctx_.arena.copy(decoded_[static_cast<size_t>(slot)]);
+        } else if (decoders_[static_cast<size_t>(slot)]->decodeView(item, scratch, text, error)) {
+          // Text that needed no change is a view into the batch; decoded text is copied out of the scratch.
+          items[n++] = text.data() == item.data() ? text : ctx_.arena.copy(text);
         } else {
           ok = false;
         }
@@ -283,13 +285,14 @@ bool MappingRunner::decode(const RowBatch& batch, const RowBatch::Row& row, RowO
       value = Value::ofText(bytes);
       continue;
     }
-    auto& scratch = decoded_[static_cast<size_t>(slot)];
-    if (!decoders_[static_cast<size_t>(slot)]->decode(bytes, scratch, error)) {
+    // UTF-8 that is already NFC (nearly all of it) stays a view into the batch: no copy.
+    std::string_view text;
+    if (!decoders_[static_cast<size_t>(slot)]->decodeView(bytes, decoded_[static_cast<size_t>(slot)], text, error)) {
       deadLetter(out, "decode", mapping_->sources[static_cast<size_t>(slot)].name, "", "",
                  "column " + mapping_->sources[static_cast<size_t>(slot)].name + ": " + error);
       return false;
     }
-    value = Value::ofText(scratch);
+    value = Value::ofText(text);
   }
   return true;
 }

@@ -116,6 +116,36 @@ std::string_view asText(const Value& v, EvalContext& ctx) {
   return {};
 }
 
+bool parseDouble(std::string_view s, double& out) {
+  // [-]digits[.digits] with at most 15 significant digits and 22 decimals:
+  // the digits as an integer m < 2^53 and 10^k are both exact doubles, so
+  // m / 10^k is one correctly rounded division — the double from_chars
+  // returns (Clinger's fast path). Anything else takes from_chars itself.
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  size_t i = 0;
+  const bool negative = !s.empty() && s[0] == '-';
+  if (negative) ++i;
+  uint64_t m = 0;
+  int digits = 0, decimals = 0;
+  const size_t intStart = i;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++digits) m = m * 10 + static_cast<unsigned>(s[i] - '0');
+  bool plain = i > intStart;
+  if (plain && i < s.size() && s[i] == '.') {
+    const size_t fracStart = ++i;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++digits, ++decimals)
+      m = m * 10 + static_cast<unsigned>(s[i] - '0');
+    plain = i > fracStart;
+  }
+  if (plain && i == s.size() && digits <= 15 && decimals <= 22) {
+    const double v = static_cast<double>(m) / kPow10[decimals];
+    out = negative ? -v : v;
+    return true;
+  }
+  auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
 bool argString(const YAML::Node& args, const char* key, std::string& out, CompileContext& ctx, bool required) {
   if (!args.IsMap() || !args[key]) {
     if (required) ctx.error(args, std::string("missing argument '") + key + "'");

@@ -147,6 +147,10 @@ void registerGeoFunctions(FunctionRegistry& r);
 
 /// Renders a scalar value as text into the arena (Text passes through).
 std::string_view asText(const Value& v, EvalContext& ctx);
+/// std::from_chars on the whole of `s` (true only when every byte is part of
+/// the number), with an exact fast path for plain decimals such as
+/// "122.047923": the same double, without the general algorithm.
+bool parseDouble(std::string_view s, double& out);
 /// `s` without leading/trailing spaces (ASCII, NBSP, U+3000).
 std::string_view trimText(std::string_view s);
 /// Argument readers: report an error and return false on a bad argument.

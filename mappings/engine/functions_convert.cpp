@@ -44,8 +44,7 @@ bool readNumber(const Value& v, double& out, EvalContext& ctx) {
   if (v.type == ValueType::Int) return out = static_cast<double>(v.integer), true;
   std::string_view s = trimText(asText(v, ctx));
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(out);
+  return !s.empty() && parseDouble(s, out) && std::isfinite(out);
 }
 
 class ToFloat : public Function {

@@ -2,7 +2,6 @@
 // checks and scales). Each takes the rule's two source fields (lon, lat) and
 // yields one of the converted pair; the pair is converted once per row and
 // shared by the lon and lat rules through the evaluation context's memo.
-#include <charconv>
 #include <cmath>
 
 #include "mappings/engine/domain/coords.h"
@@ -18,8 +17,7 @@ bool toDouble(const Value& v, double& out, EvalContext& ctx) {
   if (v.type == ValueType::Float) return out = v.real, true;
   if (v.type == ValueType::Int) return out = static_cast<double>(v.integer), true;
   std::string_view s = trimText(asText(v, ctx));
-  auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(out);
+  return !s.empty() && parseDouble(s, out) && std::isfinite(out);
 }
 
 class ConvertCoord : public Function {

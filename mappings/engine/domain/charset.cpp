@@ -241,6 +241,30 @@ CharsetDecoder::~CharsetDecoder() {
   if (cd_ != kNoIconv) iconv_close(static_cast<iconv_t>(cd_));
 }
 
+bool CharsetDecoder::decodeView(std::string_view in, std::string& out, std::string_view& view, std::string& error) {
+  const size_t ascii = asciiPrefix(in);
+  if (ascii == in.size()) {
+    view = in;
+    return true;
+  }
+  if (charset_ == Charset::Utf8) {
+    size_t badPos = 0, badLen = 0;
+    bool truncated = false;
+    if (!validateUtf8(in, ascii, badPos, badLen, truncated)) {
+      out.clear();
+      describeBadBytes(error, charsetName(charset_), in, badPos, badLen, truncated);
+      return false;
+    }
+    if (isNfc(in)) {
+      view = in;
+      return true;
+    }
+  }
+  if (!decode(in, out, error)) return false;
+  view = out;
+  return true;
+}
+
 bool CharsetDecoder::decode(std::string_view in, std::string& out, std::string& error) {
   out.clear();
   const size_t ascii = asciiPrefix(in);

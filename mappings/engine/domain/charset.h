@@ -35,6 +35,10 @@ class CharsetDecoder {
   /// `out` and sets `error`, e.g. "invalid GBK byte sequence 0x81 0x20 at byte 17". Pure ASCII is copied as is.
   /// Not thread-safe (the iconv state), allocation-free once `out` has grown; never throws.
   bool decode(std::string_view in, std::string& out, std::string& error);
+  /// decode() without the copy when there is nothing to change: `view` is `in` itself when it is ASCII or,
+  /// for a UTF-8 decoder, valid UTF-8 already in NFC (`out` is then left as it was); otherwise it is `out`,
+  /// which holds the decoded text as decode() would leave it.
+  bool decodeView(std::string_view in, std::string& out, std::string_view& view, std::string& error);
 
   /// The charset this decoder reads.
   Charset charset() const { return charset_; }
