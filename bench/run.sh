@@ -152,6 +152,7 @@ PostgreSQL table with a primary key, and sqlite3 \`.import\` of them into an SQL
 
 Targets (issue): map only ≥ 50% of the psql rate; SQLite store ≥ 100% of sqlite3 .import; PostgreSQL store ≥ 50% of
 COPY with a primary key; peak RSS < 200 MB whatever the table size.
+
 ## Reviews (reviews issue)
 
 $(fmt "$(cj "$r_sqlite" reviews)") 好差评 reviews over 2026 (20 departments, 200 windows, 8 channels, ~4% bad — each bad one opens a
