@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
   int64_t counted = 0;
   auto stats = [&](store::ReviewGroupBy g, std::optional<int64_t> from, std::optional<int64_t> to) {
     return bestOf(5, [&] {
-      auto rows = store->reviewStats({g, from, to, now});
+      auto rows = store->reviewStats({g, from, to, now, ""});
       groups = rows.size();
       counted = 0;
       for (const auto& r : rows) counted += r.total;

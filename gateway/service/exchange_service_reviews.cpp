@@ -19,7 +19,9 @@ using RectifyState = reviews::RectifyState;
 /// The value of `"key":"value"` in a record's JSON ("" if absent). Record
 /// JSON is ours (core/record/record_json.cpp): keys appear once, unescaped.
 std::string_view jsonStringField(std::string_view json, std::string_view key) {
-  const std::string needle = "\"" + std::string(key) + "\":\"";
+  std::string needle;  // "key":" — built in steps (GCC 12 warns falsely on "…" + std::string(key))
+  needle.reserve(key.size() + 4);
+  needle.append("\"").append(key).append("\":\"");
   const auto at = json.find(needle);
   if (at == std::string_view::npos) return {};
   const auto start = at + needle.size();

@@ -333,10 +333,12 @@ BOOST_AUTO_TEST_CASE(reviews_stats_prints_a_table) {
   std::string reviews;
   const std::pair<const char*, int> given[] = {{"市民政局", 1}, {"市民政局", 5}, {"市民政局", 4}, {"市公安局", 2}};
   int n = 0;
-  for (const auto& [department, level] : given)
-    reviews += std::string(R"({"kind":"REVIEW","source_system":"hcp","source_id":"R)") + std::to_string(++n) +
-               R"(","department":")" + department + R"(","review_id":"R)" + std::to_string(n) + R"(","level":)" +
-               std::to_string(level) + R"(,"evaluated_at":"2026-11-03T02:00:00.000Z"})" + "\n";
+  for (const auto& [department, level] : given) {
+    const std::string id = "R" + std::to_string(++n);
+    reviews += std::string(R"({"kind":"REVIEW","source_system":"hcp","source_id":")") + id + R"(","department":")" +
+               department + R"(","review_id":")" + id + R"(","level":)" + std::to_string(level) +
+               R"(,"evaluated_at":"2026-11-03T02:00:00.000Z"})" + "\n";
+  }
   BOOST_TEST_REQUIRE(runGovsync({"records", "put", d.write("r.ndjson", reviews), "--data-dir", data}).exit == 0);
   Run r = runGovsync({"reviews", "stats", "--group-by", "department", "--month", "2026-11", "--data-dir", data});
   BOOST_TEST_REQUIRE(r.exit == 0, r);

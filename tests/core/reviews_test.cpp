@@ -343,7 +343,7 @@ BOOST_DATA_TEST_CASE(appeals_fail_back_to_rectifying_or_exclude_the_review, kBac
   BOOST_TEST(r.rectification.dueAt == endOf(2026, 3, 9));  // an appeal never moves the deadline
   BOOST_TEST_REQUIRE(r.rectification.steps.size() == 5u);
   BOOST_TEST(r.rectification.steps[4].reason == "同一人一日内恶意差评20次");
-  auto stats = s->reviewStats({ReviewGroupBy::Department, {}, {}, local(2026, 3, 20)});
+  auto stats = s->reviewStats({ReviewGroupBy::Department, {}, {}, local(2026, 3, 20), ""});
   BOOST_TEST_REQUIRE(stats.size() == 1u);
   BOOST_TEST(stats[0].total == 1);
   BOOST_TEST(stats[0].valid == 0);
@@ -473,7 +473,7 @@ BOOST_DATA_TEST_CASE(reviews_stored_before_the_index_are_backfilled, kBackends, 
   auto page = s->readReviewFeed(q);
   BOOST_TEST_REQUIRE(page.entries.size() == 3u);  // old1, gone, gone's tombstone
   BOOST_TEST(page.entries[2].deleted);
-  auto stats = s->reviewStats({ReviewGroupBy::Department, {}, {}, local(2026, 3, 20)});
+  auto stats = s->reviewStats({ReviewGroupBy::Department, {}, {}, local(2026, 3, 20), ""});
   BOOST_TEST_REQUIRE(stats.size() == 1u);
   BOOST_TEST(stats[0].total == 2);
   BOOST_TEST(stats[0].overdue == 1);
@@ -512,7 +512,7 @@ BOOST_DATA_TEST_CASE(statistics_match_a_hand_computed_fixture, kBackends, backen
 
   auto byGroup = [&](ReviewGroupBy g, std::optional<int64_t> from, std::optional<int64_t> to) {
     std::map<std::string, ReviewStats> out;
-    for (auto& st : s->reviewStats({g, from, to, now})) out[st.group] = st;
+    for (auto& st : s->reviewStats({g, from, to, now, ""})) out[st.group] = st;
     return out;
   };
   const auto march = byGroup(ReviewGroupBy::Department, local(2026, 3, 1), local(2026, 4, 1));
@@ -549,7 +549,7 @@ BOOST_DATA_TEST_CASE(statistics_match_a_hand_computed_fixture, kBackends, backen
   BOOST_TEST(byGroup(ReviewGroupBy::Department, local(2026, 5, 1), std::nullopt).empty());
 
   // On April 10 r9 is overdue too.
-  auto later = s->reviewStats({ReviewGroupBy::Department, {}, {}, local(2026, 4, 10)});
+  auto later = s->reviewStats({ReviewGroupBy::Department, {}, {}, local(2026, 4, 10), ""});
   BOOST_TEST(later[1].group == "B");
   BOOST_TEST(later[1].overdue == 1);
   BOOST_TEST(later[1].rectificationsDue == 2);
