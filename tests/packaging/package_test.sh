@@ -72,7 +72,7 @@ grep -q '^ Package: govsync$' "$tmp/info" || fail "dpkg-deb -I: no Package: govs
 depends=$(dpkg-deb -f "$deb" Depends)
 names() { tr ',' '\n' | sed 's/(.*)//; s/|.*//; s/[[:space:]]//g' | grep -v '^$' | sort -u; }
 echo "$depends" | names >"$tmp/depends"
-for p in libpocofoundation80 libpoconet80 libpoconetssl80 libpocojson80 libthrift-0.17.0 libodbc2 \
+for p in libpococrypto80 libpocofoundation80 libpoconet80 libpoconetssl80 libpocojson80 libthrift-0.17.0 libodbc2 \
   libyaml-cpp0.7 libsqlite3-0 libpq5 libssl3 libicu72 tzdata adduser libc6 libstdc++6; do
   grep -qx "$p" "$tmp/depends" || fail "Depends lacks $p: $depends"
 done
