@@ -162,6 +162,26 @@ class JsonBody {
   std::vector<FieldIssue> issues_;
 };
 
+// The charset parameter of a Content-Type ("application/json; charset=GBK").
+inline std::string charsetOf(const std::string& contentType) {
+  std::string lower;
+  for (char c : contentType) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const size_t at = lower.find("charset=");
+  if (at == std::string::npos) return {};
+  std::string v = contentType.substr(at + 8);
+  v = v.substr(0, v.find(';'));
+  while (!v.empty() && (v.back() == ' ' || v.back() == '"')) v.pop_back();
+  while (!v.empty() && (v.front() == ' ' || v.front() == '"')) v.erase(0, 1);
+  return v;
+}
+
+inline std::string mediaTypeOf(const std::string& contentType) {
+  std::string t = contentType.substr(0, contentType.find(';'));
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return t;
+}
+
 /// `"key": "<RFC 3339>"`, or null for 0.
 inline void writeInstant(JsonWriter& w, const char* key, int64_t ms) {
   w.key(key);
