@@ -152,6 +152,9 @@ const KeySpec& configSpec() {
                   integer("max_container_items", 100000, 16, 100000000,
                           "Largest list, set or map (e.g. records in one pushRecords)."),
                   integer("recursion_depth", 16, 4, 64, "Deepest nesting of structs read from a client."),
+                  integer("record_cache_mb", 32, 0, 65536,
+                          "Memory for feed records kept decoded for Thrift pulls (pages at the head of the feed are "
+                          "decoded once for every consumer); 0 = none."),
               }),
           section("mappings", "Mapping files.",
                   {

@@ -60,9 +60,9 @@ void toThrift(api::PushRowsResult& out, const PushRowsResult& r) {
 
 /// Records leave the service as their served JSON (masked unless the caller
 /// holds `pii`); Thrift callers get the same values as typed records.
-void toThrift(api::FeedPage& out, const PullResult& r) {
+void toThrift(api::FeedPage& out, const PullResult& r, TypedRecordCache& records) {
   out.records.reserve(r.page.entries.size());
-  for (const auto& e : r.page.entries) out.records.push_back(recordFromJsonText(r.served(e)));
+  for (const auto& e : r.page.entries) out.records.push_back(*records.get(e, r.served(e), r.pii));
   out.next_cursor = r.next;
   out.head = store::encodeCursor(r.page.head);
 }
@@ -235,7 +235,7 @@ void ThriftHandler::pull(api::FeedPage& out, const api::Credential& credential, 
     PullRequest req;
     if (request.__isset.after) req.after = request.after;
     readPageRequest(req, request, &s_.stopping);
-    toThrift(out, s_.service.pull(who, req));
+    toThrift(out, s_.service.pull(who, req), s_.records);
   });
 }
 
@@ -250,7 +250,7 @@ void ThriftHandler::subscriptionGet(api::FeedPage& out, const api::Credential& c
     SubscriptionRequest req;
     req.name = request.name;
     readPageRequest(req, request, &s_.stopping);
-    toThrift(out, s_.service.subscriptionGet(who, req));
+    toThrift(out, s_.service.subscriptionGet(who, req), s_.records);
   });
 }
 
@@ -279,7 +279,7 @@ void ThriftHandler::reviewFeed(api::ReviewFeedPage& out, const api::Credential& 
     out.reviews.reserve(r.page.entries.size());
     for (size_t i = 0; i < r.page.entries.size(); ++i) {
       api::ReviewItem item;
-      item.record = recordFromJsonText(r.served(r.page.entries[i]));
+      item.record = *s_.records.get(r.page.entries[i], r.served(r.page.entries[i]), r.pii);
       item.overdue = r.overdue[i];
       out.reviews.push_back(std::move(item));
     }

@@ -10,6 +10,7 @@
 #include "gateway/auth/rate_limiter.h"
 #include "gateway/service/exchange_service.h"
 #include "gateway/thrift/thrift_options.h"
+#include "gateway/thrift/typed_record_cache.h"
 
 namespace govsync::gateway {
 
@@ -20,12 +21,14 @@ struct ThriftShared {
         auth(a),
         options(o),
         clientLimiter(o.ratePerSecond, o.rateBurst),
-        failureLimiter(o.authFailuresPerMinute / 60.0, o.authFailuresPerMinute) {}
+        failureLimiter(o.authFailuresPerMinute / 60.0, o.authFailuresPerMinute),
+        records(static_cast<size_t>(o.recordCacheMb) << 20) {}
 
   ExchangeService& service;
   const Authenticator& auth;
   const ThriftOptions& options;
   RateLimiter clientLimiter, failureLimiter;
+  TypedRecordCache records;  ///< feed records decoded once for every caller
   std::atomic<bool> stopping{false};
   std::atomic<uint64_t> calls{0}, failedCalls{0}, connections{0};
 };

@@ -21,6 +21,7 @@ ThriftOptions ThriftOptions::fromConfig(const Config& c) {
   o.maxStringBytes = c.getInt("thrift.max_string_bytes");
   o.maxContainerItems = c.getInt("thrift.max_container_items");
   o.recursionDepth = static_cast<int>(c.getInt("thrift.recursion_depth"));
+  o.recordCacheMb = c.getInt("thrift.record_cache_mb");
   o.ratePerSecond = static_cast<double>(c.getInt("http.rate_limit.per_second"));
   o.rateBurst = static_cast<double>(c.getInt("http.rate_limit.burst"));
   o.authFailuresPerMinute = static_cast<double>(c.getInt("http.rate_limit.auth_failures_per_minute"));

@@ -24,6 +24,7 @@ struct ThriftOptions {
   int64_t maxStringBytes = 16 * 1024 * 1024;
   int64_t maxContainerItems = 100000;
   int recursionDepth = 16;
+  int64_t recordCacheMb = 32;  ///< decoded feed records kept for pulls
   double ratePerSecond = 100;
   double rateBurst = 200;
   double authFailuresPerMinute = 30;

@@ -112,6 +112,14 @@ BOOST_AUTO_TEST_CASE(push_pull_get_and_subscribe_with_the_cpp_client_over_tls) {
   c->pull(clear, bearerCredential(centre), api::PullRequest());
   BOOST_TEST_REQUIRE(clear.records.size() == 3u);
   BOOST_TEST(clear.records[0].case_record.reporter_phone == "13912345678");
+  // Both forms are now kept decoded: each caller still gets its own.
+  api::FeedPage again;
+  c->pull(again, bearerCredential(dept), api::PullRequest());
+  BOOST_TEST_REQUIRE(again.records.size() == 3u);
+  BOOST_TEST(again.records[0].case_record.reporter_phone == "139****5678");
+  BOOST_TEST((again.records[2] == rest.records[0]));  // served from the kept form, unchanged
+  c->pull(clear, bearerCredential(centre), api::PullRequest());
+  BOOST_TEST(clear.records[2].case_record.reporter_phone == "13912345678");
 
   schema::Record one;
   c->getRecord(one, bearerCredential(centre), clear.records[1].envelope.record_id);
