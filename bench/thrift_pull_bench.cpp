@@ -15,7 +15,7 @@
 
 #include "ExchangeGateway.h"
 
-namespace api = govsync::api;
+namespace api = govsync::schema;
 namespace att = apache::thrift::transport;
 
 int main(int argc, char** argv) {

@@ -2,7 +2,7 @@
 
 #include <thrift/TApplicationException.h>
 
-#include "gateway_types.h"
+#include "schema/exchange_types.h"
 
 namespace govsync::gateway {
 
@@ -45,21 +45,21 @@ void throwThriftException(const Error& e, int64_t retryAfterSeconds) {
   switch (targetOf(e.code())) {
     case Target::Auth: {
       // The reason is for the audit log only, as on HTTP.
-      api::AuthError x;
+      schema::AuthError x;
       x.message = "authentication failed";
       throw x;
     }
     case Target::Forbidden: {
-      api::Forbidden x;
+      schema::Forbidden x;
       x.message = e.what();
       throw x;
     }
     case Target::Invalid: {
-      api::InvalidInput x;
+      schema::InvalidInput x;
       x.code = std::string(errorCodeName(e.code()));
       x.message = e.what();
       for (const auto& issue : e.issues()) {
-        api::FieldError f;
+        schema::FieldError f;
         f.field = issue.field;
         f.message = issue.message;
         x.details.push_back(std::move(f));
@@ -67,12 +67,12 @@ void throwThriftException(const Error& e, int64_t retryAfterSeconds) {
       throw x;
     }
     case Target::NotFound: {
-      api::NotFound x;
+      schema::NotFound x;
       x.message = e.what();
       throw x;
     }
     case Target::Unavailable: {
-      api::Unavailable x;
+      schema::Unavailable x;
       x.message = e.code() == ErrorCode::RateLimited ? std::string(e.what())
                                                      : "a service the gateway depends on is unavailable; retry later";
       x.retry_after_seconds = static_cast<int32_t>(retryAfterSeconds);

@@ -1,5 +1,5 @@
 // The one table from govsync error codes to the Thrift API's exceptions
-// (schema/gateway.thrift) — the Thrift twin of http/status_table.h.
+// (schema/exchange.thrift) — the Thrift twin of http/status_table.h.
 // Server-side failures become a TApplicationException with a generic
 // message: no stack traces, paths or SQL reach a client.
 #pragma once

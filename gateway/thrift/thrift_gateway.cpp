@@ -77,16 +77,16 @@ class FramedTransportFactory : public att::TTransportFactory {
   std::shared_ptr<at::TConfiguration> config_;
 };
 
-class HandlerFactory : public api::ExchangeGatewayIfFactory {
+class HandlerFactory : public schema::ExchangeGatewayIfFactory {
  public:
   explicit HandlerFactory(ThriftShared& shared) : shared_(shared) {}
-  api::ExchangeGatewayIf* getHandler(const at::TConnectionInfo& info) override {
+  schema::ExchangeGatewayIf* getHandler(const at::TConnectionInfo& info) override {
     ++shared_.connections;
     std::string remote = "unknown";
     if (auto socket = std::dynamic_pointer_cast<att::TSocket>(info.transport)) remote = socket->getPeerAddress();
     return new ThriftHandler(shared_, std::move(remote));
   }
-  void releaseHandler(api::ExchangeGatewayIf* handler) override { delete handler; }
+  void releaseHandler(schema::ExchangeGatewayIf* handler) override { delete handler; }
 
  private:
   ThriftShared& shared_;
@@ -174,7 +174,7 @@ void ThriftGateway::start() {
   d.threads->threadFactory(std::make_shared<at::concurrency::ThreadFactory>());
   d.threads->start();
   d.server = std::make_shared<at::server::TThreadPoolServer>(
-      std::make_shared<api::ExchangeGatewayProcessorFactory>(std::make_shared<HandlerFactory>(d.shared)), d.socket,
+      std::make_shared<schema::ExchangeGatewayProcessorFactory>(std::make_shared<HandlerFactory>(d.shared)), d.socket,
       std::make_shared<FramedTransportFactory>(config), protocol, d.threads);
   d.server->setConcurrentClientLimit(o.threads);
 

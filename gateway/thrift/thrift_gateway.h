@@ -1,4 +1,4 @@
-// The Thrift front of the gateway: schema/gateway.thrift's ExchangeGateway
+// The Thrift front of the gateway: schema/exchange.thrift's ExchangeGateway
 // service over the same ExchangeService as HTTP. Strict binary protocol over
 // a framed transport, TLS 1.2+ (TSSLServerSocket) when configured, a bounded
 // thread pool whose size is also the concurrent-client limit.

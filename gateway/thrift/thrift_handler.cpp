@@ -16,19 +16,19 @@ namespace {
 
 // ---------------------------------------------------------- conversions
 
-api::RowResult toThrift(const connectors::RowResult& r) {
-  api::RowResult t;
+schema::RowResult toThrift(const connectors::RowResult& r) {
+  schema::RowResult t;
   t.row = static_cast<int32_t>(r.rowNumber);
   switch (r.kind) {
     case connectors::RowResult::Kind::Record:
-      t.outcome = api::RowOutcome::RECORD;
+      t.outcome = schema::RowOutcome::RECORD;
       t.__set_record_id(r.recordId);
       t.__set_version(r.version);
       t.__set_changed(r.changed);
       break;
-    case connectors::RowResult::Kind::Skipped: t.outcome = api::RowOutcome::SKIPPED; break;
+    case connectors::RowResult::Kind::Skipped: t.outcome = schema::RowOutcome::SKIPPED; break;
     case connectors::RowResult::Kind::DeadLetter:
-      t.outcome = api::RowOutcome::DEAD_LETTER;
+      t.outcome = schema::RowOutcome::DEAD_LETTER;
       if (r.deadLetterId) t.__set_dead_letter_id(r.deadLetterId);
       t.__set_stage(r.stage);
       if (!r.field.empty()) t.__set_field(r.field);
@@ -41,7 +41,7 @@ api::RowResult toThrift(const connectors::RowResult& r) {
   return t;
 }
 
-void toThrift(api::PushRowsResult& out, const PushRowsResult& r) {
+void toThrift(schema::PushRowsResult& out, const PushRowsResult& r) {
   const auto& s = r.summary;
   out.platform = r.platform;
   out.mapping = r.mapping;
@@ -60,7 +60,7 @@ void toThrift(api::PushRowsResult& out, const PushRowsResult& r) {
 
 /// Records leave the service as their served JSON (masked unless the caller
 /// holds `pii`); Thrift callers get the same values as typed records.
-void toThrift(api::FeedPage& out, const PullResult& r, TypedRecordCache& records) {
+void toThrift(schema::FeedPage& out, const PullResult& r, TypedRecordCache& records) {
   out.records.reserve(r.page.entries.size());
   for (const auto& e : r.page.entries) out.records.push_back(*records.get(e, r.served(e), r.pii));
   out.next_cursor = r.next;
@@ -81,8 +81,8 @@ std::string kindOf(bool isSet, schema::RecordKind::type kind) {
   return std::string(name);
 }
 
-api::ReviewStats toThrift(const store::ReviewStats& g) {
-  api::ReviewStats t;
+schema::ReviewStats toThrift(const store::ReviewStats& g) {
+  schema::ReviewStats t;
   t.group = g.group;
   t.levels.assign(g.levels.begin(), g.levels.end());
   t.total = g.total;
@@ -99,7 +99,7 @@ api::ReviewStats toThrift(const store::ReviewStats& g) {
   return t;
 }
 
-void toThrift(api::Rectification& t, const store::ReviewRectification& r, int64_t version) {
+void toThrift(schema::Rectification& t, const store::ReviewRectification& r, int64_t version) {
   t.record_id = r.recordId;
   t.level = r.level;
   t.state = r.state;
@@ -113,7 +113,7 @@ void toThrift(api::Rectification& t, const store::ReviewRectification& r, int64_
   if (version) t.__set_version(version);
   t.allowed_next = reviews::allowedNextStates(r.state);
   for (const auto& s : r.steps) {
-    api::RectificationStep step;
+    schema::RectificationStep step;
     step.seq = s.seq;
     step.from_state = s.from;
     step.to_state = s.to;
@@ -141,7 +141,7 @@ void readPageRequest(ServiceRequest& req, const ThriftRequest& t, const std::ato
 
 // ---------------------------------------------------------------- calls
 
-Principal ThriftHandler::authenticate(const char* method, const api::Credential& c, std::string_view payload) {
+Principal ThriftHandler::authenticate(const char* method, const schema::Credential& c, std::string_view payload) {
   Credentials cr;
   if (c.__isset.token) cr.authorization = "Bearer " + c.token;
   if (c.__isset.key_id) cr.keyId = c.key_id;
@@ -157,7 +157,7 @@ Principal ThriftHandler::authenticate(const char* method, const api::Credential&
 }
 
 template <class Body>
-void ThriftHandler::call(const char* method, const api::Credential& credential, std::string_view payload, Body&& body) {
+void ThriftHandler::call(const char* method, const schema::Credential& credential, std::string_view payload, Body&& body) {
   ++s_.calls;
   const std::string target = std::string("thrift/") + method;
   int64_t retry = 0;
@@ -202,8 +202,8 @@ void ThriftHandler::call(const char* method, const api::Credential& credential, 
   }
 }
 
-void ThriftHandler::pushRows(api::PushRowsResult& out, const api::Credential& credential,
-                             const api::PushRowsRequest& request) {
+void ThriftHandler::pushRows(schema::PushRowsResult& out, const schema::Credential& credential,
+                             const schema::PushRowsRequest& request) {
   call("pushRows", credential, request.body, [&](const Principal& who) {
     PushRowsRequest req;
     req.platform = request.platform;
@@ -214,13 +214,13 @@ void ThriftHandler::pushRows(api::PushRowsResult& out, const api::Credential& cr
   });
 }
 
-void ThriftHandler::pushRecords(api::PushRecordsResult& out, const api::Credential& credential,
+void ThriftHandler::pushRecords(schema::PushRecordsResult& out, const schema::Credential& credential,
                                 const std::vector<schema::Record>& records) {
   call("pushRecords", credential, {}, [&](const Principal& who) {
     auto result = s_.service.pushRecords(who, records);
     out.outcomes.reserve(result.outcomes.size());
     for (const auto& o : result.outcomes) {
-      api::RecordOutcome t;
+      schema::RecordOutcome t;
       t.record_id = o.recordId;
       t.version = o.version;
       t.changed = o.changed;
@@ -230,7 +230,7 @@ void ThriftHandler::pushRecords(api::PushRecordsResult& out, const api::Credenti
   });
 }
 
-void ThriftHandler::pull(api::FeedPage& out, const api::Credential& credential, const api::PullRequest& request) {
+void ThriftHandler::pull(schema::FeedPage& out, const schema::Credential& credential, const schema::PullRequest& request) {
   call("pull", credential, {}, [&](const Principal& who) {
     PullRequest req;
     if (request.__isset.after) req.after = request.after;
@@ -239,13 +239,13 @@ void ThriftHandler::pull(api::FeedPage& out, const api::Credential& credential, 
   });
 }
 
-void ThriftHandler::getRecord(schema::Record& out, const api::Credential& credential, const std::string& recordId) {
+void ThriftHandler::getRecord(schema::Record& out, const schema::Credential& credential, const std::string& recordId) {
   call("getRecord", credential, {},
        [&](const Principal& who) { out = recordFromJsonText(s_.service.getRecord(who, recordId).json); });
 }
 
-void ThriftHandler::subscriptionGet(api::FeedPage& out, const api::Credential& credential,
-                                    const api::SubscriptionRequest& request) {
+void ThriftHandler::subscriptionGet(schema::FeedPage& out, const schema::Credential& credential,
+                                    const schema::SubscriptionRequest& request) {
   call("subscriptionGet", credential, {}, [&](const Principal& who) {
     SubscriptionRequest req;
     req.name = request.name;
@@ -254,7 +254,7 @@ void ThriftHandler::subscriptionGet(api::FeedPage& out, const api::Credential& c
   });
 }
 
-void ThriftHandler::subscriptionAck(api::SubscriptionState& out, const api::Credential& credential,
+void ThriftHandler::subscriptionAck(schema::SubscriptionState& out, const schema::Credential& credential,
                                     const std::string& name, const std::string& cursor) {
   call("subscriptionAck", credential, {}, [&](const Principal& who) {
     auto state = s_.service.subscriptionAck(who, name, cursor);
@@ -264,8 +264,8 @@ void ThriftHandler::subscriptionAck(api::SubscriptionState& out, const api::Cred
   });
 }
 
-void ThriftHandler::reviewFeed(api::ReviewFeedPage& out, const api::Credential& credential,
-                               const api::ReviewFeedRequest& request) {
+void ThriftHandler::reviewFeed(schema::ReviewFeedPage& out, const schema::Credential& credential,
+                               const schema::ReviewFeedRequest& request) {
   call("reviewFeed", credential, {}, [&](const Principal& who) {
     ReviewFeedRequest req;
     if (request.__isset.after) req.after = request.after;
@@ -278,7 +278,7 @@ void ThriftHandler::reviewFeed(api::ReviewFeedPage& out, const api::Credential& 
     const auto r = s_.service.reviewFeed(who, req);
     out.reviews.reserve(r.page.entries.size());
     for (size_t i = 0; i < r.page.entries.size(); ++i) {
-      api::ReviewItem item;
+      schema::ReviewItem item;
       item.record = *s_.records.get(r.page.entries[i], r.served(r.page.entries[i]), r.pii);
       item.overdue = r.overdue[i];
       out.reviews.push_back(std::move(item));
@@ -288,8 +288,8 @@ void ThriftHandler::reviewFeed(api::ReviewFeedPage& out, const api::Credential& 
   });
 }
 
-void ThriftHandler::reviewStats(api::ReviewStatsResult& out, const api::Credential& credential,
-                                const api::ReviewStatsRequest& request) {
+void ThriftHandler::reviewStats(schema::ReviewStatsResult& out, const schema::Credential& credential,
+                                const schema::ReviewStatsRequest& request) {
   call("reviewStats", credential, {}, [&](const Principal& who) {
     ReviewStatsRequest req;
     if (request.__isset.group_by) req.groupBy = request.group_by;
@@ -306,14 +306,14 @@ void ThriftHandler::reviewStats(api::ReviewStatsResult& out, const api::Credenti
   });
 }
 
-void ThriftHandler::getRectification(api::Rectification& out, const api::Credential& credential,
+void ThriftHandler::getRectification(schema::Rectification& out, const schema::Credential& credential,
                                      const std::string& recordId) {
   call("getRectification", credential, {},
        [&](const Principal& who) { toThrift(out, s_.service.getRectification(who, recordId), 0); });
 }
 
-void ThriftHandler::rectify(api::Rectification& out, const api::Credential& credential,
-                            const api::RectifyRequest& request) {
+void ThriftHandler::rectify(schema::Rectification& out, const schema::Credential& credential,
+                            const schema::RectifyRequest& request) {
   call("rectify", credential, {}, [&](const Principal& who) {
     RectifyRequest req;
     req.recordId = request.record_id;

@@ -34,34 +34,34 @@ struct ThriftShared {
 };
 
 /// One connection's handler: knows its peer, for audit and rate limits.
-class ThriftHandler : public api::ExchangeGatewayIf {
+class ThriftHandler : public schema::ExchangeGatewayIf {
  public:
   ThriftHandler(ThriftShared& shared, std::string remote) : s_(shared), remote_(std::move(remote)) {}
 
-  void pushRows(api::PushRowsResult& out, const api::Credential& credential,
-                const api::PushRowsRequest& request) override;
-  void pushRecords(api::PushRecordsResult& out, const api::Credential& credential,
+  void pushRows(schema::PushRowsResult& out, const schema::Credential& credential,
+                const schema::PushRowsRequest& request) override;
+  void pushRecords(schema::PushRecordsResult& out, const schema::Credential& credential,
                    const std::vector<schema::Record>& records) override;
-  void pull(api::FeedPage& out, const api::Credential& credential, const api::PullRequest& request) override;
-  void getRecord(schema::Record& out, const api::Credential& credential, const std::string& recordId) override;
-  void subscriptionGet(api::FeedPage& out, const api::Credential& credential,
-                       const api::SubscriptionRequest& request) override;
-  void subscriptionAck(api::SubscriptionState& out, const api::Credential& credential, const std::string& name,
+  void pull(schema::FeedPage& out, const schema::Credential& credential, const schema::PullRequest& request) override;
+  void getRecord(schema::Record& out, const schema::Credential& credential, const std::string& recordId) override;
+  void subscriptionGet(schema::FeedPage& out, const schema::Credential& credential,
+                       const schema::SubscriptionRequest& request) override;
+  void subscriptionAck(schema::SubscriptionState& out, const schema::Credential& credential, const std::string& name,
                        const std::string& cursor) override;
-  void reviewFeed(api::ReviewFeedPage& out, const api::Credential& credential,
-                  const api::ReviewFeedRequest& request) override;
-  void reviewStats(api::ReviewStatsResult& out, const api::Credential& credential,
-                   const api::ReviewStatsRequest& request) override;
-  void getRectification(api::Rectification& out, const api::Credential& credential,
+  void reviewFeed(schema::ReviewFeedPage& out, const schema::Credential& credential,
+                  const schema::ReviewFeedRequest& request) override;
+  void reviewStats(schema::ReviewStatsResult& out, const schema::Credential& credential,
+                   const schema::ReviewStatsRequest& request) override;
+  void getRectification(schema::Rectification& out, const schema::Credential& credential,
                         const std::string& recordId) override;
-  void rectify(api::Rectification& out, const api::Credential& credential, const api::RectifyRequest& request) override;
+  void rectify(schema::Rectification& out, const schema::Credential& credential, const schema::RectifyRequest& request) override;
 
  private:
   /// Authenticates, rate-limits, runs `body` with the principal, and maps
   /// every failure through the exception table.
   template <class Body>
-  void call(const char* method, const api::Credential& credential, std::string_view payload, Body&& body);
-  Principal authenticate(const char* method, const api::Credential& credential, std::string_view payload);
+  void call(const char* method, const schema::Credential& credential, std::string_view payload, Body&& body);
+  Principal authenticate(const char* method, const schema::Credential& credential, std::string_view payload);
 
   ThriftShared& s_;
   std::string remote_;

@@ -1,6 +1,6 @@
 """A Python client of the govsync Thrift gateway, as a department would write it.
 
-Uses the package `thrift --gen py` made from schema/gateway.thrift at build
+Uses the package `thrift --gen py` made from schema/exchange.thrift at build
 time and Debian's python3-thrift (run with /usr/bin/python3). Prints one line
 per check ("<check> ok"); exits non-zero on the first failure.
 
@@ -20,10 +20,10 @@ sys.path.insert(0, gen_dir)
 
 from thrift.protocol import TBinaryProtocol  # noqa: E402
 from thrift.transport import TSSLSocket, TTransport  # noqa: E402
-from govsync_gateway import ExchangeGateway  # noqa: E402
-from govsync_gateway.ttypes import (  # noqa: E402
-    AuthError, Credential, InvalidInput, NotFound, PullRequest, PushRowsRequest, RowOutcome)
-from govsync_exchange.ttypes import Record, Envelope, CaseRecord, RecordKind  # noqa: E402
+from govsync_exchange import ExchangeGateway  # noqa: E402
+from govsync_exchange.ttypes import (  # noqa: E402
+    AuthError, CaseRecord, Credential, Envelope, InvalidInput, NotFound, PullRequest, PushRowsRequest, Record,
+    RecordKind, RowOutcome)
 
 
 def connect():

@@ -39,8 +39,8 @@ std::string tinyRows(const std::string& from, int n) {
   return body + "]";
 }
 
-api::PushRowsRequest rowsRequest(const std::string& platform, const std::string& body) {
-  api::PushRowsRequest r;
+schema::PushRowsRequest rowsRequest(const std::string& platform, const std::string& body) {
+  schema::PushRowsRequest r;
   r.platform = platform;
   r.body = body;
   return r;
@@ -72,13 +72,13 @@ BOOST_AUTO_TEST_CASE(push_pull_get_and_subscribe_with_the_cpp_client_over_tls) {
   auto centre = gw.addClient("centre", "大数据中心", {"pull:*", "pii"});
 
   ThriftClient c(gw.thrift->port(), &certs);
-  api::PushRowsResult pushed;
+  schema::PushRowsResult pushed;
   c->pushRows(pushed, bearerCredential(dept), rowsRequest("tiny", tinyRows("T", 3)));
   BOOST_TEST(pushed.rows == 3);
   BOOST_TEST(pushed.records == 3);
   BOOST_TEST(pushed.changed == 3);
   BOOST_TEST_REQUIRE(pushed.results.size() == 3u);
-  BOOST_TEST((pushed.results[0].outcome == api::RowOutcome::RECORD));
+  BOOST_TEST((pushed.results[0].outcome == schema::RowOutcome::RECORD));
   BOOST_TEST(pushed.mapping.rfind("tiny@", 0) == 0);
 
   // Same rows again: idempotent, nothing changes.
@@ -89,14 +89,14 @@ BOOST_AUTO_TEST_CASE(push_pull_get_and_subscribe_with_the_cpp_client_over_tls) {
   // A dead letter with its reason.
   c->pushRows(pushed, bearerCredential(dept), rowsRequest("tiny", R"([{"id":"D1","sat":"many"}])"));
   BOOST_TEST_REQUIRE(pushed.results.size() == 1u);
-  BOOST_TEST((pushed.results[0].outcome == api::RowOutcome::DEAD_LETTER));
+  BOOST_TEST((pushed.results[0].outcome == schema::RowOutcome::DEAD_LETTER));
   BOOST_TEST(pushed.results[0].field == "satisfaction_level");
   BOOST_TEST(!pushed.results[0].reason.empty());
 
   // Pull without pii: masked; with pii: in clear. Typed records.
-  api::PullRequest pr;
+  schema::PullRequest pr;
   pr.__set_limit(2);
-  api::FeedPage page;
+  schema::FeedPage page;
   c->pull(page, bearerCredential(dept), pr);
   BOOST_TEST_REQUIRE(page.records.size() == 2u);
   BOOST_TEST(page.records[0].case_record.reporter_phone == "139****5678");
@@ -104,47 +104,47 @@ BOOST_AUTO_TEST_CASE(push_pull_get_and_subscribe_with_the_cpp_client_over_tls) {
   BOOST_TEST(page.records[0].envelope.source_system == "tiny");
   pr.__set_after(page.next_cursor);
   pr.__set_limit(100);
-  api::FeedPage rest;
+  schema::FeedPage rest;
   c->pull(rest, bearerCredential(dept), pr);
   BOOST_TEST(rest.records.size() == 1u);
 
-  api::FeedPage clear;
-  c->pull(clear, bearerCredential(centre), api::PullRequest());
+  schema::FeedPage clear;
+  c->pull(clear, bearerCredential(centre), schema::PullRequest());
   BOOST_TEST_REQUIRE(clear.records.size() == 3u);
   BOOST_TEST(clear.records[0].case_record.reporter_phone == "13912345678");
   // Both forms are now kept decoded: each caller still gets its own.
-  api::FeedPage again;
-  c->pull(again, bearerCredential(dept), api::PullRequest());
+  schema::FeedPage again;
+  c->pull(again, bearerCredential(dept), schema::PullRequest());
   BOOST_TEST_REQUIRE(again.records.size() == 3u);
   BOOST_TEST(again.records[0].case_record.reporter_phone == "139****5678");
   BOOST_TEST((again.records[2] == rest.records[0]));  // served from the kept form, unchanged
-  c->pull(clear, bearerCredential(centre), api::PullRequest());
+  c->pull(clear, bearerCredential(centre), schema::PullRequest());
   BOOST_TEST(clear.records[2].case_record.reporter_phone == "13912345678");
 
   schema::Record one;
   c->getRecord(one, bearerCredential(centre), clear.records[1].envelope.record_id);
   BOOST_TEST(one.case_record.case_no == "T1");
-  auto missing = expectThrow<api::NotFound>([&] { c->getRecord(one, bearerCredential(centre), "no-such-id"); });
+  auto missing = expectThrow<schema::NotFound>([&] { c->getRecord(one, bearerCredential(centre), "no-such-id"); });
   BOOST_TEST(missing.message.find("no-such-id") != std::string::npos);
 
   // A kind outside the caller's scopes: NotFound, as for a real miss.
-  api::PullRequest reviews;
+  schema::PullRequest reviews;
   reviews.__set_kind(schema::RecordKind::REVIEW);
-  expectThrow<api::NotFound>([&] { c->pull(page, bearerCredential(dept), reviews); });
+  expectThrow<schema::NotFound>([&] { c->pull(page, bearerCredential(dept), reviews); });
   // Pushing to a platform it does not own: NotFound.
-  expectThrow<api::NotFound>(
+  expectThrow<schema::NotFound>(
       [&] { c->pushRows(pushed, bearerCredential(dept), rowsRequest("tinyreview", R"([{"id":"1"}])")); });
 
   // Subscriptions: the cursor stays on the server until acknowledged.
-  api::SubscriptionRequest sr;
+  schema::SubscriptionRequest sr;
   sr.name = "nightly";
   sr.__set_limit(2);
-  api::FeedPage s1, s2;
+  schema::FeedPage s1, s2;
   c->subscriptionGet(s1, bearerCredential(centre), sr);
   BOOST_TEST(s1.records.size() == 2u);
   c->subscriptionGet(s2, bearerCredential(centre), sr);
   BOOST_TEST(s2.next_cursor == s1.next_cursor);  // not acknowledged: same page
-  api::SubscriptionState state;
+  schema::SubscriptionState state;
   c->subscriptionAck(state, bearerCredential(centre), "nightly", s1.next_cursor);
   BOOST_TEST(state.cursor == s1.next_cursor);
   c->subscriptionGet(s2, bearerCredential(centre), sr);
@@ -176,8 +176,8 @@ BOOST_AUTO_TEST_CASE(pushed_records_are_validated_with_per_field_details) {
   records[1] = records[0];
   records[1].envelope.source_id = "";
   records[1].envelope.__set_region_code("21");
-  api::PushRecordsResult result;
-  auto invalid = expectThrow<api::InvalidInput>([&] { c->pushRecords(result, bearerCredential(dept), records); });
+  schema::PushRecordsResult result;
+  auto invalid = expectThrow<schema::InvalidInput>([&] { c->pushRecords(result, bearerCredential(dept), records); });
   BOOST_TEST(invalid.code == "invalid_input");
   std::set<std::string> fields;
   for (const auto& d : invalid.details) fields.insert(d.field);
@@ -193,22 +193,22 @@ BOOST_AUTO_TEST_CASE(pushed_records_are_validated_with_per_field_details) {
 
   // Other bad input: a negative limit, a cursor we never issued, a body that
   // is not UTF-8, an unknown platform.
-  api::PullRequest pr;
+  schema::PullRequest pr;
   pr.__set_limit(-1);
-  api::FeedPage page;
-  auto negative = expectThrow<api::InvalidInput>([&] { c->pull(page, bearerCredential(dept), pr); });
+  schema::FeedPage page;
+  auto negative = expectThrow<schema::InvalidInput>([&] { c->pull(page, bearerCredential(dept), pr); });
   BOOST_TEST_REQUIRE(negative.details.size() == 1u);
   BOOST_TEST(negative.details[0].field == "limit");
-  api::PullRequest badCursor;
+  schema::PullRequest badCursor;
   badCursor.__set_after("not-a-cursor");
-  expectThrow<api::InvalidInput>([&] { c->pull(page, bearerCredential(dept), badCursor); });
-  api::PushRowsResult pushed;
-  auto utf8 = expectThrow<api::InvalidInput>(
+  expectThrow<schema::InvalidInput>([&] { c->pull(page, bearerCredential(dept), badCursor); });
+  schema::PushRowsResult pushed;
+  auto utf8 = expectThrow<schema::InvalidInput>(
       [&] { c->pushRows(pushed, bearerCredential(dept), rowsRequest("tiny", "[{\"id\":\"\xff\xfe\"}]")); });
   BOOST_TEST(utf8.message.find("UTF-8") != std::string::npos);
-  expectThrow<api::NotFound>([&] { c->pushRows(pushed, bearerCredential(dept), rowsRequest("nosuch", "[]")); });
+  expectThrow<schema::NotFound>([&] { c->pushRows(pushed, bearerCredential(dept), rowsRequest("nosuch", "[]")); });
   // The connection survived every refusal.
-  c->pull(page, bearerCredential(dept), api::PullRequest());
+  c->pull(page, bearerCredential(dept), schema::PullRequest());
   BOOST_TEST(page.records.size() == 1u);
 }
 
@@ -218,9 +218,9 @@ BOOST_AUTO_TEST_CASE(every_authentication_failure_is_an_auth_error) {
   gw.startThrift(tlsThrift(certs));
   auto dept = gw.addClient("dept", "水务集团", {"push:tiny", "pull:*"});
   ThriftClient c(gw.thrift->port(), &certs);
-  api::FeedPage page;
-  api::PushRowsResult pushed;
-  const api::PullRequest all;
+  schema::FeedPage page;
+  schema::PushRowsResult pushed;
+  const schema::PullRequest all;
 
   // Signed calls work, for pull and for a push whose body is signed.
   c->pull(page, signedCredential(dept, "pull"), all);
@@ -228,11 +228,11 @@ BOOST_AUTO_TEST_CASE(every_authentication_failure_is_an_auth_error) {
   c->pushRows(pushed, signedCredential(dept, "pushRows", body), rowsRequest("tiny", body));
   BOOST_TEST(pushed.records == 1);
 
-  auto refused = [&](const api::Credential& cr, const std::string& why) {
-    auto e = expectThrow<api::AuthError>([&] { c->pull(page, cr, all); });
+  auto refused = [&](const schema::Credential& cr, const std::string& why) {
+    auto e = expectThrow<schema::AuthError>([&] { c->pull(page, cr, all); });
     BOOST_TEST(e.message == "authentication failed", why);
   };
-  refused(api::Credential(), "no credential");
+  refused(schema::Credential(), "no credential");
   refused(bearerCredential({dept.keyId, "wrong-secret"}), "wrong secret");
   refused(signedCredential(dept, "pull", "", nowMillis() / 1000 - 301), "expired timestamp");
   refused(signedCredential({dept.keyId, "wrong-secret"}, "pull"), "wrong signing secret");
@@ -241,7 +241,7 @@ BOOST_AUTO_TEST_CASE(every_authentication_failure_is_an_auth_error) {
   c->pull(page, once, all);
   refused(once, "replayed nonce");
   // A tampered body: signed over one body, another sent.
-  auto tampered = expectThrow<api::AuthError>(
+  auto tampered = expectThrow<schema::AuthError>(
       [&] { c->pushRows(pushed, signedCredential(dept, "pushRows", body), rowsRequest("tiny", tinyRows("X", 1))); });
   BOOST_TEST(tampered.message == "authentication failed");
   // A revoked key.
@@ -262,13 +262,13 @@ BOOST_AUTO_TEST_CASE(a_long_poll_returns_soon_after_a_commit) {
   gw.startThrift(tlsThrift(certs));
   auto dept = gw.addClient("dept", "水务集团", {"push:tiny", "pull:*"});
   ThriftClient waiter(gw.thrift->port(), &certs), pusher(gw.thrift->port(), &certs);
-  api::FeedPage head;
-  waiter->pull(head, bearerCredential(dept), api::PullRequest());
+  schema::FeedPage head;
+  waiter->pull(head, bearerCredential(dept), schema::PullRequest());
 
   std::atomic<int64_t> returnedAt{0};
-  api::FeedPage woken;
+  schema::FeedPage woken;
   std::thread t([&] {
-    api::PullRequest pr;
+    schema::PullRequest pr;
     pr.__set_after(head.next_cursor);
     pr.__set_wait_seconds(20);
     waiter->pull(woken, bearerCredential(dept), pr);
@@ -276,7 +276,7 @@ BOOST_AUTO_TEST_CASE(a_long_poll_returns_soon_after_a_commit) {
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   BOOST_TEST(returnedAt.load() == 0);  // still waiting
-  api::PushRowsResult pushed;
+  schema::PushRowsResult pushed;
   pusher->pushRows(pushed, bearerCredential(dept), rowsRequest("tiny", tinyRows("L", 1)));
   const int64_t committedAt = nowMillis();
   t.join();
@@ -312,7 +312,7 @@ BOOST_AUTO_TEST_CASE(hostile_frames_close_only_their_connection) {
   auto dept = gw.addClient("dept", "水务集团", {"push:tiny", "pull:*"});
   {
     ThriftClient c(gw.thrift->port(), &certs);
-    api::PushRowsResult pushed;
+    schema::PushRowsResult pushed;
     c->pushRows(pushed, bearerCredential(dept), rowsRequest("tiny", tinyRows("H", 5)));
   }
 
@@ -323,8 +323,8 @@ BOOST_AUTO_TEST_CASE(hostile_frames_close_only_their_connection) {
     ThriftClient c(gw.thrift->port(), &certs);
     while (!done) {
       try {
-        api::FeedPage page;
-        c->pull(page, bearerCredential(dept), api::PullRequest());
+        schema::FeedPage page;
+        c->pull(page, bearerCredential(dept), schema::PullRequest());
         if (page.records.size() == 5u)
           ++good;
         else
@@ -380,8 +380,8 @@ BOOST_AUTO_TEST_CASE(hostile_frames_close_only_their_connection) {
 
   // And the server still takes new clients.
   ThriftClient after(gw.thrift->port(), &certs);
-  api::FeedPage page;
-  after->pull(page, bearerCredential(dept), api::PullRequest());
+  schema::FeedPage page;
+  after->pull(page, bearerCredential(dept), schema::PullRequest());
   BOOST_TEST(page.records.size() == 5u);
 }
 
@@ -398,8 +398,8 @@ BOOST_AUTO_TEST_CASE(tls_1_1_and_plain_connections_are_refused) {
   // A plain (non-TLS) Thrift client gets no answer.
   auto dept = gw.addClient("dept", "水务集团", {"pull:*"});
   ThriftClient plain(gw.thrift->port());
-  api::FeedPage page;
-  BOOST_CHECK_THROW(plain->pull(page, bearerCredential(dept), api::PullRequest()), apache::thrift::TException);
+  schema::FeedPage page;
+  BOOST_CHECK_THROW(plain->pull(page, bearerCredential(dept), schema::PullRequest()), apache::thrift::TException);
 }
 
 BOOST_AUTO_TEST_CASE(mutual_tls_admits_only_listed_certificate_names) {
@@ -413,14 +413,14 @@ BOOST_AUTO_TEST_CASE(mutual_tls_admits_only_listed_certificate_names) {
   o.allowedPeers = {"dept-a.client"};
   gw.startThrift(o);
   auto dept = gw.addClient("dept", "水务集团", {"pull:*"});
-  api::FeedPage page;
+  schema::FeedPage page;
 
   ThriftClient a(gw.thrift->port(), &certs, "dept-a");
-  a->pull(page, bearerCredential(dept), api::PullRequest());  // admitted
+  a->pull(page, bearerCredential(dept), schema::PullRequest());  // admitted
   auto refusedWith = [&](const std::string& cert) {
     try {
       ThriftClient c(gw.thrift->port(), &certs, cert);
-      c->pull(page, bearerCredential(dept), api::PullRequest());
+      c->pull(page, bearerCredential(dept), schema::PullRequest());
     } catch (const apache::thrift::TException&) {
       return true;
     }
@@ -428,7 +428,7 @@ BOOST_AUTO_TEST_CASE(mutual_tls_admits_only_listed_certificate_names) {
   };
   BOOST_TEST(refusedWith("dept-b"));                          // same CA, name not listed
   BOOST_TEST(refusedWith(""));                                // no certificate
-  a->pull(page, bearerCredential(dept), api::PullRequest());  // still served
+  a->pull(page, bearerCredential(dept), schema::PullRequest());  // still served
 }
 
 BOOST_AUTO_TEST_CASE(threads_bound_concurrent_clients_and_idle_ones_are_cut) {
@@ -452,8 +452,8 @@ BOOST_AUTO_TEST_CASE(threads_bound_concurrent_clients_and_idle_ones_are_cut) {
   // ...so a third client waits until the receive timeout cuts them.
   const auto start = Clock::now();
   ThriftClient c(gw.thrift->port());
-  api::FeedPage page;
-  c->pull(page, bearerCredential(dept), api::PullRequest());
+  schema::FeedPage page;
+  c->pull(page, bearerCredential(dept), schema::PullRequest());
   const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
   BOOST_TEST(waited >= 1000);
   BOOST_TEST(waited < 10000);
@@ -481,13 +481,13 @@ BOOST_AUTO_TEST_CASE(reviews_feed_stats_and_rectification_over_thrift) {
     r.review.__set_window_id("W1");
     return r;
   };
-  api::PushRecordsResult pushed;
+  schema::PushRecordsResult pushed;
   c->pushRecords(pushed, bearerCredential(hub), {review("G1", 5, 1), review("B1", 1, 30), review("B2", 2, 0)});
   BOOST_TEST_REQUIRE(pushed.outcomes.size() == 3u);
 
-  api::ReviewFeedRequest fr;
+  schema::ReviewFeedRequest fr;
   fr.__set_levels({1, 2});
-  api::ReviewFeedPage page;
+  schema::ReviewFeedPage page;
   c->reviewFeed(page, bearerCredential(hub), fr);
   BOOST_TEST_REQUIRE(page.reviews.size() == 2u);
   BOOST_TEST(page.reviews[0].record.review.review_id == "B1");
@@ -495,9 +495,9 @@ BOOST_AUTO_TEST_CASE(reviews_feed_stats_and_rectification_over_thrift) {
   BOOST_TEST(!page.reviews[1].overdue);  // just now
   BOOST_TEST((page.reviews[1].record.review.rectify_state == schema::RectifyState::VERIFYING));
 
-  api::ReviewStatsRequest sr;
+  schema::ReviewStatsRequest sr;
   sr.__set_group_by("department");
-  api::ReviewStatsResult stats;
+  schema::ReviewStatsResult stats;
   c->reviewStats(stats, bearerCredential(hub), sr);
   BOOST_TEST_REQUIRE(stats.groups.size() == 1u);
   BOOST_TEST(stats.groups[0].group == "市民政局");
@@ -507,21 +507,21 @@ BOOST_AUTO_TEST_CASE(reviews_feed_stats_and_rectification_over_thrift) {
   BOOST_TEST(stats.groups[0].overdue == 1);
 
   const std::string b2 = pushed.outcomes[2].record_id;
-  api::Rectification rect;
-  api::RectifyRequest rr;
+  schema::Rectification rect;
+  schema::RectifyRequest rr;
   rr.record_id = b2;
   rr.state = schema::RectifyState::REVISITED;  // skips steps
-  auto invalid = expectThrow<api::InvalidInput>([&] { c->rectify(rect, bearerCredential(civil), rr); });
+  auto invalid = expectThrow<schema::InvalidInput>([&] { c->rectify(rect, bearerCredential(civil), rr); });
   BOOST_TEST(invalid.message.find("RECTIFYING") != std::string::npos, invalid.message);
   rr.state = schema::RectifyState::RECTIFYING;
-  expectThrow<api::NotFound>([&] { c->rectify(rect, bearerCredential(police), rr); });  // another department
+  expectThrow<schema::NotFound>([&] { c->rectify(rect, bearerCredential(police), rr); });  // another department
   rr.__set_note("已联系窗口");
   c->rectify(rect, bearerCredential(civil), rr);
   BOOST_TEST((rect.state == schema::RectifyState::RECTIFYING));
   BOOST_TEST(rect.version == 2);
   BOOST_TEST(rect.steps.size() == 2u);
   BOOST_TEST(rect.steps[1].actor == "civil");
-  api::Rectification read;
+  schema::Rectification read;
   c->getRectification(read, bearerCredential(civil), b2);
   BOOST_TEST(read.note == "已联系窗口");
   BOOST_TEST(read.allowed_next.size() == 2u);  // FED_BACK, APPEALED

@@ -37,7 +37,7 @@ class ThriftClient {
     }
     socket_->setRecvTimeout(70000);
     transport_ = std::make_shared<att::TFramedTransport>(socket_);
-    client_ = std::make_unique<api::ExchangeGatewayClient>(
+    client_ = std::make_unique<schema::ExchangeGatewayClient>(
         std::make_shared<apache::thrift::protocol::TBinaryProtocol>(transport_));
     transport_->open();
   }
@@ -47,13 +47,13 @@ class ThriftClient {
     } catch (...) {
     }
   }
-  api::ExchangeGatewayClient* operator->() { return client_.get(); }
+  schema::ExchangeGatewayClient* operator->() { return client_.get(); }
 
  private:
   std::shared_ptr<att::TSSLSocketFactory> factory_;  // outlives its socket
   std::shared_ptr<att::TSocket> socket_;
   std::shared_ptr<att::TTransport> transport_;
-  std::unique_ptr<api::ExchangeGatewayClient> client_;
+  std::unique_ptr<schema::ExchangeGatewayClient> client_;
 };
 
 /// A TLS connection to write arbitrary bytes on (hostile frames).
@@ -87,18 +87,18 @@ class RawTlsPipe {
   std::shared_ptr<att::TSSLSocket> socket_;
 };
 
-inline api::Credential bearerCredential(const TestClient& c) {
-  api::Credential cr;
+inline schema::Credential bearerCredential(const TestClient& c) {
+  schema::Credential cr;
   cr.__set_token(c.token());
   return cr;
 }
 
 /// A signed credential for `method` with `payload` (pushRows' body, else "").
-inline api::Credential signedCredential(const TestClient& c, const std::string& method, const std::string& payload = "",
+inline schema::Credential signedCredential(const TestClient& c, const std::string& method, const std::string& payload = "",
                                         int64_t timestamp = 0, std::string nonce = {}) {
   if (!timestamp) timestamp = nowMillis() / 1000;
   if (nonce.empty()) nonce = base64UrlEncode(randomBytes(16));
-  api::Credential cr;
+  schema::Credential cr;
   cr.__set_key_id(c.keyId);
   cr.__set_timestamp(timestamp);
   cr.__set_nonce(nonce);
