@@ -157,7 +157,8 @@ Principal ThriftHandler::authenticate(const char* method, const schema::Credenti
 }
 
 template <class Body>
-void ThriftHandler::call(const char* method, const schema::Credential& credential, std::string_view payload, Body&& body) {
+void ThriftHandler::call(const char* method, const schema::Credential& credential, std::string_view payload,
+                         Body&& body) {
   ++s_.calls;
   const std::string target = std::string("thrift/") + method;
   int64_t retry = 0;
@@ -230,7 +231,8 @@ void ThriftHandler::pushRecords(schema::PushRecordsResult& out, const schema::Cr
   });
 }
 
-void ThriftHandler::pull(schema::FeedPage& out, const schema::Credential& credential, const schema::PullRequest& request) {
+void ThriftHandler::pull(schema::FeedPage& out, const schema::Credential& credential,
+                         const schema::PullRequest& request) {
   call("pull", credential, {}, [&](const Principal& who) {
     PullRequest req;
     if (request.__isset.after) req.after = request.after;

@@ -54,7 +54,8 @@ class ThriftHandler : public schema::ExchangeGatewayIf {
                    const schema::ReviewStatsRequest& request) override;
   void getRectification(schema::Rectification& out, const schema::Credential& credential,
                         const std::string& recordId) override;
-  void rectify(schema::Rectification& out, const schema::Credential& credential, const schema::RectifyRequest& request) override;
+  void rectify(schema::Rectification& out, const schema::Credential& credential,
+               const schema::RectifyRequest& request) override;
 
  private:
   /// Authenticates, rate-limits, runs `body` with the principal, and maps

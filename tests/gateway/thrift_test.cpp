@@ -426,8 +426,8 @@ BOOST_AUTO_TEST_CASE(mutual_tls_admits_only_listed_certificate_names) {
     }
     return false;
   };
-  BOOST_TEST(refusedWith("dept-b"));                          // same CA, name not listed
-  BOOST_TEST(refusedWith(""));                                // no certificate
+  BOOST_TEST(refusedWith("dept-b"));                             // same CA, name not listed
+  BOOST_TEST(refusedWith(""));                                   // no certificate
   a->pull(page, bearerCredential(dept), schema::PullRequest());  // still served
 }
 

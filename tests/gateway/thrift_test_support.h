@@ -94,8 +94,9 @@ inline schema::Credential bearerCredential(const TestClient& c) {
 }
 
 /// A signed credential for `method` with `payload` (pushRows' body, else "").
-inline schema::Credential signedCredential(const TestClient& c, const std::string& method, const std::string& payload = "",
-                                        int64_t timestamp = 0, std::string nonce = {}) {
+inline schema::Credential signedCredential(const TestClient& c, const std::string& method,
+                                           const std::string& payload = "", int64_t timestamp = 0,
+                                           std::string nonce = {}) {
   if (!timestamp) timestamp = nowMillis() / 1000;
   if (nonce.empty()) nonce = base64UrlEncode(randomBytes(16));
   schema::Credential cr;
