@@ -3,6 +3,22 @@
 # with the paths of this installation's prefix — /usr for the .deb
 # (CPACK_PACKAGING_INSTALL_PREFIX), whatever --prefix says otherwise.
 set(_prefix "${CMAKE_INSTALL_PREFIX}")
+# The configuration folder: CMAKE_INSTALL_FULL_SYSCONFDIR computed for the
+# prefix of this install, not of the configure step (`--prefix` may differ).
+# The rule is GNUInstallDirs_get_absolute_install_dir's for SYSCONFDIR: an
+# absolute SYSCONFDIR as given; prefix / or /usr → /etc; /opt/X → /etc/opt/X;
+# any other prefix P → P/etc. So the .deb gets /etc/govsync and
+# `cmake --install build --prefix /tmp/x` gets /tmp/x/etc/govsync.
+if(IS_ABSOLUTE "${GOVSYNC_SYSCONFDIR}")
+  set(_sysconfdir "${GOVSYNC_SYSCONFDIR}")
+elseif(_prefix STREQUAL "/" OR _prefix MATCHES "^/usr/?$")
+  set(_sysconfdir "/${GOVSYNC_SYSCONFDIR}")
+elseif(_prefix MATCHES "^/opt/" AND NOT _prefix MATCHES "^/opt/homebrew/")
+  set(_sysconfdir "/${GOVSYNC_SYSCONFDIR}${_prefix}")
+else()
+  set(_sysconfdir "${_prefix}/${GOVSYNC_SYSCONFDIR}")
+endif()
+set(GOVSYNC_CONF_DIR "${_sysconfdir}/govsync")
 set(GOVSYNC_BIN "${_prefix}/${GOVSYNC_BINDIR}/govsync")
 set(GOVSYNC_MAPPINGS_DIR "${_prefix}/${GOVSYNC_DATADIR}/govsync/mappings")
 set(GOVSYNC_PLUGINS_DIR "${_prefix}/${GOVSYNC_LIBDIR}/govsync/plugins")

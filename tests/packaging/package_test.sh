@@ -18,6 +18,11 @@
 # 6. The unit: its keys, `systemd-analyze verify` with no complaint, `systemd-analyze security`.
 # 7. `dpkg -r` keeps the data folder and configuration and masks the unit; `dpkg -P` removes the
 #    configuration and keeps the data folder (docs/operations.md).
+# 8. `cmake --install BUILD_DIR --prefix P` into a scratch prefix: P/bin/govsync,
+#    P/etc/govsync/govsync.yaml (GNUInstallDirs' SYSCONFDIR follows the prefix), P/share/govsync/mappings,
+#    P/lib/systemd/system/govsync.service naming P's program and configuration, nothing written outside
+#    P; `config check` passes on P's configuration and every path it names is under P. And with
+#    `--prefix /usr` staged by DESTDIR the configuration goes to /etc/govsync, as in the .deb.
 set -euo pipefail
 
 build=$(cd "${1:?usage: package_test.sh BUILD_DIR}" && pwd)
@@ -209,4 +214,44 @@ dpkg_root -P govsync
 [ -f "$root/var/lib/govsync/govsync.db" ] || fail "dpkg -P removed the data folder"
 if grep -q '^systemctl\|^deb-systemd-invoke' "$tmp/calls"; then fail "a maintainer script called systemd without systemd"; fi
 ok "dpkg -r keeps data and configuration (unit masked); dpkg -P removes the configuration, keeps /var/lib/govsync"
+
+# ---- 8. cmake --install into a prefix -----------------------------------------------------
+prefix=$tmp/prefix
+cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; fail "cmake --install --prefix"; }
+for path in bin/govsync etc/govsync/govsync.yaml share/govsync/mappings/platforms/hotline_12345.yaml \
+  share/govsync/mappings/codes/departments.csv lib/systemd/system/govsync.service lib/govsync/plugins \
+  share/doc/govsync/operations.md; do
+  [ -e "$prefix/$path" ] || fail "cmake --install --prefix P: no P/$path"
+done
+[ -x "$prefix/bin/govsync" ] || fail "P/bin/govsync is not executable"
+for f in "$src"/mappings/platforms/*.yaml; do
+  [ -f "$prefix/share/govsync/mappings/platforms/$(basename "$f")" ] || fail "P lacks mapping $(basename "$f")"
+done
+outside=$(sed -n 's#^-- \(Installing\|Up-to-date\): ##p' "$tmp/install.log" | grep -v "^$prefix/" || true)
+[ -z "$outside" ] || fail "cmake --install --prefix P wrote outside P: $outside"
+punit=$prefix/lib/systemd/system/govsync.service
+for line in "ExecStart=$prefix/bin/govsync serve --config $prefix/etc/govsync/govsync.yaml" \
+  "EnvironmentFile=-$prefix/etc/govsync/govsync.env" "Documentation=file:$prefix/share/doc/govsync/operations.md"; do
+  grep -qx -- "$line" "$punit" || fail "P's unit lacks '$line': $(grep -E '^(ExecStart|EnvironmentFile)' "$punit")"
+done
+if grep -n '/etc/govsync\|/usr/' "$punit" "$prefix/etc/govsync/govsync.yaml" | grep -v "$prefix/"; then
+  fail "P's unit or configuration names a path outside P (above)"
+fi
+"$prefix/bin/govsync" config check --config "$prefix/etc/govsync/govsync.yaml" >"$tmp/check-prefix.out" ||
+  { cat "$tmp/check-prefix.out"; fail "config check on P's configuration"; }
+for key in mappings.dir mappings.codes_dir sync.plugins_dir reviews.calendar_file; do
+  path=$(value "$key" "$tmp/check-prefix.out")
+  case "$path" in "$prefix"/*) ;; *) fail "P's $key is not under P: '$path'" ;; esac
+  [ -e "$path" ] || fail "P's $key = $path is not installed"
+done
+ok "cmake --install --prefix P: P/bin/govsync, P/etc/govsync/govsync.yaml, P/share/govsync/mappings, P's unit; config check passes, every path under P"
+
+# The .deb's prefix, staged: GNUInstallDirs puts SYSCONFDIR of /usr at /etc.
+DESTDIR=$tmp/staged cmake --install "$build" --prefix /usr >"$tmp/install-usr.log" 2>&1 ||
+  { cat "$tmp/install-usr.log"; fail "DESTDIR=… cmake --install --prefix /usr"; }
+[ -f "$tmp/staged/etc/govsync/govsync.yaml" ] || fail "--prefix /usr: no /etc/govsync/govsync.yaml"
+[ ! -e "$tmp/staged/usr/etc" ] || fail "--prefix /usr installed /usr/etc"
+grep -qx 'ExecStart=/usr/bin/govsync serve --config /etc/govsync/govsync.yaml' "$tmp/staged/usr/lib/systemd/system/govsync.service" ||
+  fail "--prefix /usr: the unit's ExecStart is not /usr/bin/govsync … /etc/govsync/govsync.yaml"
+ok "cmake --install --prefix /usr (DESTDIR staged): /etc/govsync/govsync.yaml, /usr/bin/govsync in the unit"
 echo "package_test: all checks passed"
