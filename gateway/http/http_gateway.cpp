@@ -516,9 +516,18 @@ void HttpGateway::start() {
       const auto mode = o.requireClientCert   ? Poco::Net::Context::VERIFY_STRICT
                         : o.tlsCaFile.empty() ? Poco::Net::Context::VERIFY_NONE
                                               : Poco::Net::Context::VERIFY_RELAXED;
-      Poco::Net::Context::Ptr context =
-          new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, o.tlsKeyFile, o.tlsCertFile, o.tlsCaFile, mode, 9,
-                                 false, "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:!aNULL:!MD5:!RC4:!3DES");
+      Poco::Net::Context::Params params;
+      params.privateKeyFile = o.tlsKeyFile;
+      params.certificateFile = o.tlsCertFile;
+      params.caLocation = o.tlsCaFile;
+      params.verificationMode = mode;
+      params.loadDefaultCAs = false;
+      params.cipherList = kTls12Ciphers;
+      // Poco installs DH parameters whatever the cipher list; its 1024-bit
+      // default fails under OpenSSL 3 and leaves an error queued that the
+      // next OpenSSL user in the process (the Thrift front) trips over.
+      params.dhUse2048Bits = true;
+      Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
       context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
       context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
                                 Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
@@ -528,10 +537,16 @@ void HttpGateway::start() {
       // server checking a client (whose address no certificate names). The
       // chain to ca_file is still verified by OpenSSL.
       context->enableExtendedCertificateVerification(false);
-      socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 128, context);
+      socket = std::make_unique<Poco::Net::SecureServerSocket>(context);
     } else {
-      socket = std::make_unique<Poco::Net::ServerSocket>(address, 128);
+      socket = std::make_unique<Poco::Net::ServerSocket>();
     }
+    // SO_REUSEADDR (restart while old connections linger) but not
+    // SO_REUSEPORT, which Poco's binding constructors also set: with it a
+    // second govsync on the same port would start and silently take half
+    // the connections.
+    socket->bind(address, true, false);
+    socket->listen(128);
     g.port = socket->address().port();
 
     g.params = new Poco::Net::HTTPServerParams;

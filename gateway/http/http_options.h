@@ -40,4 +40,10 @@ struct HttpOptions {
 /// Error(Config) naming the file, line and key.
 void checkTlsSection(const Config& config, const std::string& front);
 
+/// TLS 1.2 cipher suites of both fronts: forward-secret (ECDHE) AEAD only.
+/// No DHE: OpenSSL 3 refuses the small DH groups libraries fall back to, and
+/// ECDHE serves every client that supports TLS 1.2. TLS 1.3 suites are
+/// OpenSSL's defaults (all forward-secret AEAD).
+inline constexpr const char* kTls12Ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL:!eNULL:!MD5:!RC4:!3DES";
+
 }  // namespace govsync::gateway

@@ -1,5 +1,6 @@
 #include "gateway/thrift/thrift_gateway.h"
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <signal.h>
 
@@ -20,6 +21,7 @@
 #include <thrift/transport/TServerSocket.h>
 
 #include "core/util/error.h"
+#include "gateway/http/http_options.h"
 #include "gateway/thrift/thrift_handler.h"
 
 namespace govsync::gateway {
@@ -125,7 +127,10 @@ std::shared_ptr<att::TServerSocket> ThriftGateway::Impl::makeSocket() {
   if (!options.tls()) return std::make_shared<att::TServerSocket>(options.listen, options.port);
   tls = std::make_shared<TlsSocketFactory>();
   tls->server(true);
-  tls->ciphers("HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES:!SHA1");
+  // Thrift reads OpenSSL's per-thread error queue after its own calls: an
+  // error another library left there must not be taken for ours.
+  ERR_clear_error();
+  tls->ciphers(kTls12Ciphers);
   auto load = [&](const char* key, const std::string& file, auto&& loader) {
     try {
       loader(file.c_str());

@@ -331,10 +331,11 @@ inline Poco::JSON::Object::Ptr item(const Poco::JSON::Object::Ptr& o, const std:
 }
 
 /// `openssl s_client` with one protocol version forced; the client's own
-/// security level is lowered so that only the server can refuse.
-inline Run tlsHandshake(int port, const std::string& version) {
+/// security level is lowered so that only the server can refuse. `ciphers`
+/// narrows what the client offers (TLS 1.2 and older).
+inline Run tlsHandshake(int port, const std::string& version, const std::string& ciphers = "DEFAULT") {
   return runProgram({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port), "-" + version, "-cipher",
-                     "DEFAULT@SECLEVEL=0", "-brief"},
+                     ciphers + "@SECLEVEL=0", "-brief"},
                     "");
 }
 

@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "core/util/error.h"
 #include "tests/gateway/thrift_test_support.h"
 
 using namespace govsync;
@@ -383,6 +384,50 @@ BOOST_AUTO_TEST_CASE(hostile_frames_close_only_their_connection) {
   schema::FeedPage page;
   after->pull(page, bearerCredential(dept), schema::PullRequest());
   BOOST_TEST(page.records.size() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(https_and_thrift_over_tls_run_in_one_process) {
+  // Both fronts build OpenSSL contexts in the same process: one's leftover
+  // OpenSSL error must not make the other refuse to start.
+  test::TestCertificates certs;
+  auto https = TestGateway::defaults();
+  https.tlsCertFile = certs.path("server.crt");
+  https.tlsKeyFile = certs.path("server.key");
+  TestGateway gw(https);
+  gw.startThrift(tlsThrift(certs));
+  auto dept = gw.addClient("dept", "水务集团", {"push:tiny", "pull:*"});
+  auto pushed =
+      curlRequest(gw.url("/v1/push/tiny"), "POST", tinyRows("B", 2),
+                  dept.bearer() + Headers{{"Content-Type", "application/json"}}, {"--cacert", certs.path("ca.crt")});
+  BOOST_TEST(pushed.status == 200, pushed.body);
+  ThriftClient c(gw.thrift->port(), &certs);
+  schema::FeedPage page;
+  c->pull(page, bearerCredential(dept), schema::PullRequest());
+  BOOST_TEST(page.records.size() == 2u);
+  // Forward-secret ciphers only on TLS 1.2, as for HTTPS.
+  auto rsaKex = tlsHandshake(gw.thrift->port(), "tls1_2", "AES256-GCM-SHA384");
+  BOOST_TEST(rsaKex.exit != 0, rsaKex);
+}
+
+BOOST_AUTO_TEST_CASE(a_second_server_on_a_taken_port_refuses_to_start) {
+  // Without SO_REUSEPORT: a second instance must fail loudly, not share the
+  // port and take half the connections.
+  TestGateway first;
+  first.startThrift();
+  auto http = TestGateway::defaults();
+  http.port = first.port();
+  gateway::HttpGateway second(*first.service, *first.auth, http);
+  try {
+    second.start();
+    BOOST_ERROR("a second HTTP server started on a taken port");
+  } catch (const Error& e) {
+    BOOST_TEST(contains(e.what(), "cannot serve HTTP on 127.0.0.1:" + std::to_string(first.port())), e.what());
+  }
+  auto thrift = TestGateway::thriftDefaults();
+  thrift.port = first.thrift->port();
+  gateway::ThriftGateway secondThrift(*first.service, *first.auth, thrift);
+  BOOST_CHECK_THROW(secondThrift.start(), Error);
+  BOOST_TEST(first.get("/healthz").status == 200);
 }
 
 BOOST_AUTO_TEST_CASE(tls_1_1_and_plain_connections_are_refused) {
