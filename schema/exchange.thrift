@@ -187,6 +187,8 @@ struct CaseRecord {
   30: optional string return_reason
   31: optional i32 satisfaction_level
   32: optional list<string> media_urls
+  /** A second contact number (e.g. the landline of "mobile/landline"). */
+  33: optional string reporter_phone_2 (pii = "phone")
 }
 
 /** 好差评 evaluations. */
@@ -513,6 +515,8 @@ struct Rectification {
   11: optional i64 version
   12: list<RectifyState> allowed_next
   13: list<RectificationStep> steps
+  /** For a first evaluation: the record ids of its linked re-evaluations, oldest first. */
+  14: optional list<string> re_evaluations
 }
 
 struct RectifyRequest {

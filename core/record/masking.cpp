@@ -73,6 +73,18 @@ std::string maskPhone(std::string_view phone) { return masked<maskPhoneInto>(pho
 std::string maskIdNo(std::string_view id) { return masked<maskIdNoInto>(id); }
 std::string maskName(std::string_view name) { return masked<maskNameInto>(name); }
 
+std::string redactValue(std::string_view text, std::string_view value, std::string_view replacement) {
+  if (value.size() < 3) return std::string(text);
+  std::string out;
+  size_t from = 0;
+  for (size_t at; (at = text.find(value, from)) != std::string_view::npos; from = at + value.size()) {
+    out.append(text.substr(from, at - from));
+    out.append(replacement);
+  }
+  out.append(text.substr(from));
+  return out;
+}
+
 std::string maskAs(schema::PiiKind kind, std::string_view value) {
   std::string out(value.size(), '\0');
   out.resize(maskAsInto(kind, value, out.data()));

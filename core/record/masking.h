@@ -19,6 +19,12 @@ std::string maskIdNo(std::string_view id);
 std::string maskName(std::string_view name);
 /// Applies the mask that `kind` names; PiiKind::None returns the value as is.
 std::string maskAs(schema::PiiKind kind, std::string_view value);
+/// `text` with every occurrence of `value` replaced by `replacement`: for
+/// messages that quote a value the reader may not see (an error that quotes
+/// a phone number shown to a caller without `pii`). Values shorter than 3
+/// bytes are left alone — they carry no personal data, and replacing them
+/// would garble the message.
+std::string redactValue(std::string_view text, std::string_view value, std::string_view replacement);
 /// maskAs written to `out`, which has room for value.size() bytes (a mask
 /// is never longer than its value); returns the length written.
 size_t maskAsInto(schema::PiiKind kind, std::string_view value, char* out);

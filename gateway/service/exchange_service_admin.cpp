@@ -3,6 +3,8 @@
 #include <Poco/JSON/Parser.h>
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include "core/record/masking.h"
 #include "core/record/record_json.h"
 #include "core/record/record_rules.h"
 #include "core/rows/row_readers.h"
@@ -48,13 +50,21 @@ MappingDetail ExchangeService::getMapping(const Principal& who, const std::strin
 }
 
 namespace {
+// Stands in for a value the caller may not see, in messages that quote it.
+constexpr std::string_view kRedacted = "***";
+
+/// Every compiler problem as a field issue named by file name, line and
+/// column — the file name only: the server's folders are no business of a
+/// client's.
 Error compileFailure(const std::string& name, const mapping::MappingCompileError& e) {
   std::vector<FieldIssue> issues;
   for (const auto& p : e.problems())
-    issues.push_back({p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column),
+    issues.push_back({std::filesystem::path(p.file).filename().string() + ":" + std::to_string(p.line) + ":" +
+                          std::to_string(p.column),
                       p.message + (p.hint.empty() ? "" : " (hint: " + p.hint + ")")});
-  return Error::invalidFields("mapping '" + name + "' does not compile (" + std::to_string(issues.size()) + " problem" +
-                                  (issues.size() == 1 ? "" : "s") + "); nothing was changed",
+  const size_t count = issues.size();  // before the move below
+  return Error::invalidFields("mapping '" + name + "' does not compile (" + std::to_string(count) + " problem" +
+                                  (count == 1 ? "" : "s") + "); nothing was changed",
                               std::move(issues));
 }
 }  // namespace
@@ -146,7 +156,7 @@ MappingTestResult ExchangeService::testMapping(const Principal& who, const Mappi
         r.field = out.field;
         r.function = out.function;
         r.value = who.pii() ? out.value : std::string();
-        r.error = out.error;
+        r.error = who.pii() ? out.error : redactValue(out.error, out.value, kRedacted);
         break;
     }
     result.outcomes.push_back(std::move(r));
@@ -181,6 +191,7 @@ std::vector<store::DeadLetter> ExchangeService::listDeadLetters(const Principal&
   for (auto& d : list) {
     d.cells.clear();
     if (!who.pii()) {  // the raw row and the offending value may be personal data
+      d.error = redactValue(d.error, d.value, kRedacted);
       d.raw.clear();
       d.value.clear();
     }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/record/masking.h"
 #include "core/record/record_rules.h"
 #include "core/util/error.h"
 #include "core/util/time.h"
@@ -346,10 +347,17 @@ bool MappingRunner::runRule(const Rule& rule, RowOutcome& out) {
   auto onFailure = [&](const std::string& function, const std::string& value, const std::string& error) {
     switch (rule.onError) {
       case OnError::Fail: deadLetter(out, "map", rule.targetName, function, shown(value), error); return false;
-      case OnError::Warn:
-        out.warnings.push_back(rule.targetName + ": " + (function.empty() ? "" : function + ": ") + error +
-                               " (value '" + shown(value) + "')");
+      case OnError::Warn: {
+        // Warnings travel inside the record (extensions._warnings), which
+        // callers without `pii` read too: a personal field's value is quoted
+        // masked, wherever the message quotes it.
+        const auto pii = rule.target ? rule.target->pii : schema::PiiKind::None;
+        const std::string quoted = shown(maskAs(pii, value));
+        out.warnings.push_back(rule.targetName + ": " + (function.empty() ? "" : function + ": ") +
+                               (pii == schema::PiiKind::None ? error : redactValue(error, value, quoted)) +
+                               " (value '" + quoted + "')");
         break;
+      }
       case OnError::Null: break;
     }
     v = Value::null();

@@ -104,11 +104,20 @@ BOOST_AUTO_TEST_CASE(admin_routes_manage_mappings_dead_letters_audit_and_clients
   BOOST_TEST(details->size() >= 2u, put);
   BOOST_TEST(contains(put.body, "unknown target field 'titel'"), put);
   BOOST_TEST(contains(str(details->getObject(0), "field"), "tiny.yaml:"), put);
+  BOOST_TEST(!contains(put.body, gw.dir.file("maps")), put);  // no server folders
+  BOOST_TEST(contains(put.body, "(" + std::to_string(details->size()) + " problems)"), put);
   BOOST_TEST(str(gw.get("/v1/mappings/tiny", admin.bearer()).json(), "version") == version);
 
   // A dead letter, then the dry run, then the fix, then the replay.
   auto pushed = gw.post("/v1/push/tiny", "[" + tinyRow("D1", ",\"sat\":\"4.5\"") + "]", h);
   BOOST_TEST_REQUIRE(intAt(pushed.json(), "dead_letters") == 1);
+  // An admin without pii sees the reason, not the value it quotes.
+  auto noPii = gw.addClient("ops", "大数据中心", {"admin"});
+  auto letters = gw.get("/v1/deadletters", noPii.bearer());
+  BOOST_TEST_REQUIRE(arraySize(letters.json(), "dead_letters") == 1u, letters);
+  BOOST_TEST(contains(str(item(letters.json(), "dead_letters", 0), "error"), "'***' is not"), letters);
+  BOOST_TEST(!contains(letters.body, "4.5"), letters);
+  BOOST_TEST(contains(str(item(gw.get("/v1/deadletters", admin.bearer()).json(), "dead_letters", 0), "error"), "4.5"));
   const std::string fixed =
       std::string(kTinyMapping).substr(0, std::string(kTinyMapping).find("  satisfaction")) + "  extensions.sat: sat\n";
   const int64_t head = gw.store->headPosition();

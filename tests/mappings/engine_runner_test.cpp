@@ -154,6 +154,26 @@ BOOST_AUTO_TEST_CASE(warnings_do_not_leak_into_the_next_row) {
   BOOST_TEST(field(out[1].record, "extensions.x") == kUnset);
 }
 
+BOOST_AUTO_TEST_CASE(a_warning_about_a_personal_field_quotes_its_value_masked) {
+  // Warnings are kept in the record (extensions._warnings), which callers
+  // without the pii scope read: an ID number or phone appears masked there.
+  const auto m =
+      compile("warnpii",
+              "mapping: warnpii\nkind: CASE\nfields:\n  source_id: a\n  case_no: a\n"
+              "  reporter_id_no: {from: id, do: [check_id], on_error: warn}\n"
+              "  reporter_phone: {from: p, do: [{regex_extract: {pattern: '^(1\\d{10})$', required: true}}], "
+              "on_error: warn}\n"
+              "  title: {from: t, do: [to_int], on_error: warn}\n");
+  const auto out = mapAll(m, jsonRows(R"({"a": "1", "id": "211102199001011235", "p": "tel 13912345678", "t": "x1y"})"));
+  BOOST_REQUIRE(out[0].kind == RowOutcome::Kind::Record);
+  BOOST_REQUIRE(out[0].warnings.size() == 3u);
+  const std::string all = field(out[0].record, "extensions._warnings");
+  BOOST_TEST(all.find("211102199001011235") == std::string::npos, all);
+  BOOST_TEST(all.find("13912345678") == std::string::npos, all);
+  BOOST_TEST(all.find("211102********1235") != std::string::npos, all);
+  BOOST_TEST(all.find("x1y") != std::string::npos, all);  // not personal data: quoted as is
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // ---------------------------------------------------------------------------------------------------------

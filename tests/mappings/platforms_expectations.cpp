@@ -35,9 +35,9 @@ const std::vector<Platform>& platforms() {
                    },
                .extra =
                    {{5,
-                     R"json({"reporter_name": "梁东晨", "reporter_phone": "13537095903", "extensions.reporter_phone_2": null})json"},
+                     R"json({"reporter_name": "梁东晨", "reporter_phone": "13537095903", "reporter_phone_2": null})json"},
                     {6,
-                     R"json({"reporter_name": "尹刚", "reporter_phone": "13852498187", "extensions.reporter_phone_2": "0427-3153705", "lon": null, "coord_sys_original": null})json"},
+                     R"json({"reporter_name": "尹刚", "reporter_phone": "13852498187", "reporter_phone_2": "0427-3153705", "lon": null, "coord_sys_original": null})json"},
                     {9, R"json({"reporter_name": "夏春", "reporter_phone": "19958681481"})json"},
                     {21, R"json({"reporter_name": "王䶮", "reporter_phone": "0427-5393048"})json"},
                     {30,
