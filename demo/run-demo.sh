@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo city: starts four simulated legacy platforms of Panjin and `govsync serve` pulling from them
-# (demo/govsync-demo.yaml), prints a client key and copy-paste curl commands, then shows the feed moving
+# (demo/govsync-demo.yaml), prints two client keys and copy-paste curl commands, then shows the feed moving
 # until Ctrl-C, which stops everything. ./scripts/run.sh calls this after installing and building.
 #
 #   demo/run-demo.sh [--data-dir DIR] [--http-port N] [--thrift-port N] [--tick SECONDS] [--bad-every N]
@@ -120,20 +120,40 @@ done
 [ -f "$demo/suishoupai/suishoupai.port" ] || fail "the simulators did not start in 15 s; see $demo/logs/"
 GOVSYNC_DEMO_SSP_URL="http://127.0.0.1:$(cat "$demo/suishoupai/suishoupai.port")"
 
-# --- the demo client: pulls everything (pii too), pushes water_fault, administers --------------------
+# --- the demo clients ---------------------------------------------------------------------------------
+# The big-data centre's key pulls everything (pii too), pushes water_fault and administers. 差评整改 is a
+# department's own business (review:rectify acts on reviews of the client's department only), so a second
+# key, of 盘锦市生态环境局 — a department with bad reviews in the demo's 好差评 data — rectifies them.
+# A key is kept in its file and reused while the store lists it with the same scopes; otherwise (a store
+# made afresh, or a key of an older demo with other scopes) it is revoked and made again.
+demo_key() {  # file name-prefix department scopes → prints the token
+  local file=$1 name=$2 department=$3 scopes=$4 token="" line out
+  if [ -s "$file" ]; then
+    token=$(cat "$file")
+    line=$(gs client list 2>/dev/null | grep "^${token%%.*} " || true)
+    if [ -n "$line" ] && ! grep -qF "  $scopes  " <<<"$line"; then
+      gs client revoke "${token%%.*}" >/dev/null 2>&1 || true
+      line=""
+    fi
+    [ -n "$line" ] || token=""
+  fi
+  if [ -z "$token" ]; then
+    out=$(gs client add --name "$name-$(date +%s)" --department "$department" --scopes "$scopes") ||
+      fail "could not create the demo client $name: $out"
+    token=$(sed -n 's/^  token:  //p' <<<"$out")
+    [ -n "$token" ] || fail "no token in: $out"
+    (umask 077; echo "$token" > "$file")
+  fi
+  echo "$token"
+}
+centre_scopes='pull:*,pii,push:water_fault,admin'
+dept=盘锦市生态环境局
+dept_scopes='review:rectify,pull:REVIEW'
 key_file=$demo/client-token
-token=""
-if [ -s "$key_file" ]; then
-  token=$(cat "$key_file")
-  gs client list 2>/dev/null | grep -q "^${token%%.*} " || token=""
-fi
-if [ -z "$token" ]; then
-  out=$(gs client add --name "demo-bigdata-centre-$(date +%s)" --department 盘锦市大数据中心 \
-        --scopes 'pull:*,pii,push:water_fault,review:rectify,admin') || fail "could not create the demo client: $out"
-  token=$(sed -n 's/^  token:  //p' <<<"$out")
-  [ -n "$token" ] || fail "no token in: $out"
-  (umask 077; echo "$token" > "$key_file")
-fi
+dept_key_file=$demo/dept-client-token
+token=$(demo_key "$key_file" demo-bigdata-centre 盘锦市大数据中心 "$centre_scopes")
+dept_token=$(demo_key "$dept_key_file" demo-ecology-bureau "$dept" "$dept_scopes")
+dept_name=$(gs client list 2>/dev/null | awk -v k="${dept_token%%.*}" '$1 == k {print $2}')
 
 # --- govsync ------------------------------------------------------------------------------------------
 log=$demo/logs/govsync.log
@@ -152,7 +172,7 @@ cat <<EOF
 
   govsync demo city — Panjin 盘锦 big-data centre, on the embedded default
   ───────────────────────────────────────────────────────────────────────
-  store      SQLite $data_dir/govsync.db        mappings  mappings/platforms
+  store      SQLite $data_dir/govsync.db        mappings  $root/mappings/platforms
   gateway    HTTP $base   Thrift 127.0.0.1:$thrift_port   (loopback only)
   platforms  a. 12345 hotline     SQLite + GBK text via ODBC  $demo/hotline/hotline12345.db
              b. 随手拍 reports     signed, paginated HTTP API  $GOVSYNC_DEMO_SSP_URL/api/v1/reports
@@ -161,9 +181,10 @@ cat <<EOF
              new rows every ${tick} s, some of them bad (they become dead letters with reasons)
   logs       $demo/logs/
 
-  demo client key (scopes pull:*, pii, push:water_fault, review:rectify, admin; kept in $key_file):
-
+  demo client key of the big-data centre (scopes $centre_scopes; kept in $key_file):
 export GOVSYNC_TOKEN=$token
+  and of $dept, which rectifies its bad reviews ($dept_name: scopes $dept_scopes; kept in $dept_key_file):
+export GOVSYNC_DEPT_TOKEN=$dept_token
 
   # 1. pull unified records (change feed), then resume after the page's cursor
 curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" "$base/v1/records?limit=5"
@@ -174,10 +195,15 @@ curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" "$base/v1/records?source=hotl
 curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" "$base/v1/reviews/feed?level=1,2&limit=5"
 curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" "$base/v1/reviews/stats?group_by=department"
   # 3. push a department's rows (water utility tickets) through the water_fault mapping
-head -n 3 mappings/samples/water_fault.ndjson | curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" -H 'Content-Type: application/x-ndjson' --data-binary @- "$base/v1/push/water_fault"
+head -n 3 "$root/mappings/samples/water_fault.ndjson" | curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" -H 'Content-Type: application/x-ndjson' --data-binary @- "$base/v1/push/water_fault"
   # 4. dead letters with their reasons (stage, field, value), and the connectors' state
 curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" "$base/v1/deadletters?limit=5" | jq '.dead_letters[] | {source, stage, field, error}'
 curl -s -H "Authorization: Bearer \$GOVSYNC_TOKEN" "$base/v1/connectors"
+  # 5. 差评整改: $dept finds one of its bad reviews still to be verified (the latest version of each
+  #    review in its feed), moves it to RECTIFYING with a note, and reads the steps back
+REVIEW=\$(curl -s -G -H "Authorization: Bearer \$GOVSYNC_DEPT_TOKEN" --data-urlencode department=$dept "$base/v1/reviews/feed?level=1,2&limit=1000" | jq -r 'reduce .reviews[].record as \$r ({}; .[\$r.record_id] = \$r) | map(select(.rectify_state == "VERIFYING")) | .[0].record_id')
+curl -s -X PATCH -H "Authorization: Bearer \$GOVSYNC_DEPT_TOKEN" -H 'Content-Type: application/json' -d '{"state":"RECTIFYING","note":"已核实：安排专人整改并电话回复评价人"}' "$base/v1/reviews/\$REVIEW/rectification" | jq -c '{record_id, state, version, allowed_next}'
+curl -s -H "Authorization: Bearer \$GOVSYNC_DEPT_TOKEN" "$base/v1/reviews/\$REVIEW/rectification" | jq '{record_id, level, state, due_at, steps: [.steps[] | {seq, from, to, actor, note}]}'
 
   Press Ctrl-C to stop everything. The feed as it moves:
 

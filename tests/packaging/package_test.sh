@@ -48,7 +48,8 @@ ok "built $(basename "$deb") ($(stat -c %s "$deb") bytes)"
 dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's#^\./#/#' >"$tmp/contents"
 for path in /usr/bin/govsync /etc/govsync/govsync.yaml /usr/lib/systemd/system/govsync.service \
   /usr/share/govsync/mappings/platforms/hotline_12345.yaml /usr/share/govsync/mappings/codes/departments.csv \
-  /usr/lib/govsync/plugins/ /usr/lib/govsync/examples/sequence.so /usr/share/doc/govsync/operations.md; do
+  /usr/lib/govsync/plugins/ /usr/lib/govsync/examples/sequence.so /usr/share/doc/govsync/operations.md \
+  /usr/share/doc/govsync/examples/govsync.yaml /usr/share/doc/govsync/examples/provincial-reviews.yaml; do
   grep -qx "$path" "$tmp/contents" || fail "package lacks $path"
 done
 for f in "$src"/mappings/platforms/*.yaml "$src"/mappings/codes/*.csv; do
