@@ -8,7 +8,9 @@ another connection pushes one record (POST /v1/records). Per round:
                   (negative when the waiting pull is answered before the push
                   itself: the feed wakes waiters at commit, the push answers
                   after its audit entry is durable)
-Prints one JSON line with p50/p99/max of both in milliseconds.
+  push          = push answer received - just before the push was sent (the
+                  push's own round trip: the baseline a wake-up is read against)
+Prints one JSON line with p50/p99/max of each in milliseconds.
 
 Standard library only (run by Debian's /usr/bin/python3).
 """
@@ -57,7 +59,7 @@ def main():
         return json.loads(body)
 
     head = push(0)["cursor"]  # the feed head: everything before it is already committed
-    from_send, from_response = [], []
+    from_send, from_response, push_rtt = [], [], []
     for i in range(1, a.rounds + 1):
         result = {}
 
@@ -87,13 +89,14 @@ def main():
         head = page["next"]
         from_send.append((result["t"] - t0) * 1000.0)
         from_response.append((result["t"] - t1) * 1000.0)
+        push_rtt.append((t1 - t0) * 1000.0)
 
     def summary(v):
         return {"p50": round(pct(v, 50), 2), "p99": round(pct(v, 99), 2), "max": round(max(v), 2),
                 "mean": round(statistics.mean(v), 2)}
 
     print(json.dumps({"rounds": a.rounds, "from_send_ms": summary(from_send),
-                      "from_response_ms": summary(from_response)}))
+                      "from_response_ms": summary(from_response), "push_ms": summary(push_rtt)}))
 
 
 if __name__ == "__main__":

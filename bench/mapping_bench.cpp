@@ -1,8 +1,11 @@
 // Mapping benchmark: the 12345 hotline mapping (bench/hotline_bench.yaml) on
 // N synthetic rows, single thread — rows/s from already-decoded rows and from
-// NDJSON text — and, in the same run, the same transform in jq
-// (bench/hotline_bench.jq) on the same NDJSON file. Prints one JSON object of
-// medians for bench/run.sh to write into BENCHMARKS.md.
+// NDJSON text — and, in the same run, two baselines: for the decoded rows, a
+// plain copy of each row's values into a new row of strings (no transform: the
+// data movement any mapping of these rows does at least); for NDJSON, the same
+// transform in jq (bench/hotline_bench.jq) on the same NDJSON file. Each figure
+// is the median of REPEATS runs. Prints one JSON object for bench/run.sh to
+// write into BENCHMARKS.md.
 //   mapping_bench SRC_DIR [ROWS] [REPEATS] [nojq]
 #include <sys/wait.h>
 
@@ -119,6 +122,21 @@ int main(int argc, char** argv) {
     fromDecoded.push_back(double(decoded.size()) / seconds(t0, Clock::now()));
     records = runner.stats().records;
   }
+  // (a') baseline for (a): the same decoded rows, each row's values copied
+  // into a new row of strings — no transform, no record.
+  std::vector<double> copyRates;
+  size_t copiedBytes = 0;
+  for (int r = 0; r < repeats; ++r) {
+    const auto t0 = Clock::now();
+    for (size_t i = 0; i < decoded.size(); ++i) {
+      const auto& row = decoded.row(i);
+      const auto* cells = decoded.cells(row);
+      std::vector<std::string> values(decoded.columns().size());
+      for (uint32_t c = 0; c < row.cellCount; ++c) values[cells[c].column].assign(decoded.bytes(cells[c]));
+      for (const auto& v : values) copiedBytes += v.size();
+    }
+    copyRates.push_back(double(decoded.size()) / seconds(t0, Clock::now()));
+  }
   // (b) from NDJSON text: parse in 10,000-row chunks, then map.
   for (int r = 0; r < repeats; ++r) {
     govsync::mapping::MappingRunner runner(mapping);
@@ -138,6 +156,7 @@ int main(int argc, char** argv) {
   }
   // (c) jq, same transform, same file (a 1/10 sample: jq is ~50× slower).
   double jqRate = 0;
+  const size_t jqRows = std::max<size_t>(rows / 10, 1000);
   if (!(argc > 4 && std::string(argv[4]) == "nojq")) {
     std::ofstream cat("/tmp/govsync-bench-category.json");
     cat << "{";
@@ -151,7 +170,6 @@ int main(int argc, char** argv) {
       first = false;
     }
     cat << "}";
-    const size_t jqRows = std::max<size_t>(rows / 10, 1000);
     std::string cmd = "head -n " + std::to_string(jqRows) + " " + tmp +
                       " > /tmp/govsync-bench-jq.ndjson && jq -c --slurpfile cat /tmp/govsync-bench-category.json -f " +
                       src + "/bench/hotline_bench.jq /tmp/govsync-bench-jq.ndjson > /dev/null";
@@ -168,10 +186,12 @@ int main(int argc, char** argv) {
     }
     if (!jq.empty()) jqRate = median(jq);
   }
-  const double a = median(fromDecoded), b = median(fromNdjson);
+  const double a = median(fromDecoded), b = median(fromNdjson), copy = median(copyRates);
   std::printf(
-      "{\"bench\":\"mapping\",\"rows\":%zu,\"records\":%zu,\"decoded_rows_per_s\":%.0f,\"ndjson_rows_per_s\":%.0f,"
-      "\"jq_rows_per_s\":%.0f,\"ndjson_vs_jq\":%.1f,\"mapping\":\"%s\"}\n",
-      rows, records, a, b, jqRate, jqRate > 0 ? b / jqRate : 0.0, mapping->versionTag().c_str());
+      "{\"bench\":\"mapping\",\"rows\":%zu,\"records\":%zu,\"repeats\":%d,\"decoded_rows_per_s\":%.0f,"
+      "\"copy_rows_per_s\":%.0f,\"copy_columns\":%zu,\"copied_bytes\":%zu,\"decoded_vs_copy\":%.3f,"
+      "\"ndjson_rows_per_s\":%.0f,\"jq_rows\":%zu,\"jq_rows_per_s\":%.0f,\"ndjson_vs_jq\":%.1f,\"mapping\":\"%s\"}\n",
+      rows, records, repeats, a, copy, decoded.columns().size(), copiedBytes / size_t(repeats), a / copy, b, jqRows,
+      jqRate, jqRate > 0 ? b / jqRate : 0.0, mapping->versionTag().c_str());
   return records == rows ? 0 : 1;
 }

@@ -4,17 +4,23 @@
 // Store::reviewStats: one month by department (the report's everyday query),
 // one month by window and by day, and the whole year by department; and a
 // page of the review feed of bad reviews of one department. Load time is
-// reported too (commit batches of 5,000, index rows included).
-// Prints one JSON line of figures (milliseconds: the best of 5 runs).
-//   review_stats_bench sqlite PATH [N]
-//   review_stats_bench postgres CONNINFO [N]     (an empty database)
+// reported too (commit batches of 5,000, index rows included; one run).
+// Prints one JSON line of figures (milliseconds: the median of 5 runs) and the
+// query's bounds, so bench/run.sh can run the same SQL in the shells.
+// With CSV, then writes the same N reviews (source_id, record JSON) there for
+// the load baselines (sqlite3 .import, psql \copy) — after the timed parts.
+//   review_stats_bench sqlite PATH [N [CSV]]
+//   review_stats_bench postgres CONNINFO [N [CSV]]     (an empty database)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <random>
 #include <string>
+#include <vector>
 
+#include "core/record/record_json.h"
 #include "core/reviews/working_days.h"
 #include "core/store/store.h"
 #include "core/util/time.h"
@@ -28,15 +34,18 @@ double msSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+constexpr int kRuns = 5;
+
 template <typename Fn>
-double bestOf(int runs, Fn&& fn) {
-  double best = 1e300;
+double medianOf(int runs, Fn&& fn) {
+  std::vector<double> ms;
   for (int i = 0; i < runs; ++i) {
     const auto start = Clock::now();
     fn();
-    best = std::min(best, msSince(start));
+    ms.push_back(msSince(start));
   }
-  return best;
+  std::sort(ms.begin(), ms.end());
+  return ms[ms.size() / 2];
 }
 
 // Reviews arrive about in the order they are made: review i of n is made at
@@ -69,11 +78,12 @@ schema::Record review(int64_t i, int64_t n, std::mt19937_64& rng, int64_t yearSt
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: review_stats_bench sqlite PATH [N] | postgres CONNINFO [N]\n";
+    std::cerr << "usage: review_stats_bench sqlite PATH [N [CSV]] | postgres CONNINFO [N [CSV]]\n";
     return 2;
   }
   const std::string backend = argv[1], target = argv[2];
   const int64_t n = argc > 3 ? std::stoll(argv[3]) : 1000000;
+  const std::string csvPath = argc > 4 ? argv[4] : "";
   store::StoreOptions options;
   options.backend = backend;
   options.poolSize = 2;
@@ -103,7 +113,7 @@ int main(int argc, char** argv) {
   size_t groups = 0;
   int64_t counted = 0;
   auto stats = [&](store::ReviewGroupBy g, std::optional<int64_t> from, std::optional<int64_t> to) {
-    return bestOf(5, [&] {
+    return medianOf(kRuns, [&] {
       auto rows = store->reviewStats({g, from, to, now, ""});
       groups = rows.size();
       counted = 0;
@@ -122,16 +132,38 @@ int main(int argc, char** argv) {
   feed.filter.levels = {1, 2};
   feed.filter.department = "dept-7";
   size_t feedEntries = 0;
-  const double feedPage = bestOf(5, [&] { feedEntries = store->readReviewFeed(feed).entries.size(); });
+  const double feedPage = medianOf(kRuns, [&] { feedEntries = store->readReviewFeed(feed).entries.size(); });
+
+  if (!csvPath.empty()) {
+    // The same reviews again (same seed), as CSV: source_id,"JSON with "" doubled".
+    std::ofstream csv(csvPath, std::ios::binary | std::ios::trunc);
+    std::mt19937_64 again(20260101);
+    std::string quoted;
+    for (int64_t i = 0; i < n; ++i) {
+      const auto r = review(i, n, again, yearStart);
+      const std::string json = recordToJson(r, false);
+      quoted.clear();
+      for (char c : json) {
+        if (c == '"') quoted += '"';
+        quoted += c;
+      }
+      csv << r.envelope.source_id << ",\"" << quoted << "\"\n";
+    }
+    if (!csv) {
+      std::cerr << "review_stats_bench: cannot write " << csvPath << "\n";
+      return 1;
+    }
+  }
 
   std::printf(
-      "{\"bench\":\"review_stats\",\"backend\":\"%s\",\"reviews\":%lld,\"load_seconds\":%.1f,"
+      "{\"bench\":\"review_stats\",\"backend\":\"%s\",\"reviews\":%lld,\"runs\":%d,\"load_seconds\":%.1f,"
       "\"load_reviews_per_second\":%.0f,\"month_reviews\":%lld,\"month_groups\":%zu,"
       "\"stats_month_by_department_ms\":%.1f,\"stats_month_by_window_ms\":%.1f,\"stats_month_by_day_ms\":%.1f,"
-      "\"stats_year_by_department_ms\":%.1f,\"year_reviews\":%lld,\"review_feed_page_ms\":%.2f,"
-      "\"review_feed_page_entries\":%zu}\n",
-      backend.c_str(), static_cast<long long>(n), loadSeconds, static_cast<double>(n) / loadSeconds,
+      "\"stats_year_by_department_ms\":%.1f,\"year_reviews\":%lld,\"review_feed_page_ms\":%.3f,"
+      "\"review_feed_page_entries\":%zu,\"month_from_ms\":%lld,\"month_to_ms\":%lld,\"now_ms\":%lld}\n",
+      backend.c_str(), static_cast<long long>(n), kRuns, loadSeconds, static_cast<double>(n) / loadSeconds,
       static_cast<long long>(monthReviews), monthGroups, monthByDepartment, monthByWindow, monthByDay, yearByDepartment,
-      static_cast<long long>(yearReviews), feedPage, feedEntries);
+      static_cast<long long>(yearReviews), feedPage, feedEntries, static_cast<long long>(marchFrom),
+      static_cast<long long>(marchTo), static_cast<long long>(now));
   return 0;
 }
