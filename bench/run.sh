@@ -12,10 +12,13 @@
 #   GOVSYNC_BENCH_REVIEWS         reviews loaded (ROWS)
 #   GOVSYNC_BENCH_RUNS            runs of each figure and baseline, medians (3);
 #                                 review queries: median of 5, review loads: 1
-#   GOVSYNC_BENCH_CONNECTOR_RUNS  connector runs per mode (GOVSYNC_BENCH_RUNS)
+#   GOVSYNC_BENCH_CONNECTOR_RUNS  connector runs per mode (GOVSYNC_BENCH_RUNS); the
+#                                 connector store runs are most of the time (about
+#                                 4 min per run at 1,000,000 rows): 1 saves ~8 min
 #   GOVSYNC_BENCH_GW_RECORDS, GOVSYNC_BENCH_GW_SECONDS, GOVSYNC_BENCH_GW_RUNS,
 #   GOVSYNC_BENCH_GW_ROUNDS       the gateway's (bench/gateway_bench.sh: 100000
 #                                 records, 10 s per wrk run, GOVSYNC_BENCH_RUNS, 200)
+# Each table says how many runs its medians are of.
 # Where the report goes:
 #   A full run at the default sizes or larger writes BENCHMARKS.md (one date,
 #   one commit for the whole file). A partial run (GOVSYNC_BENCH_ONLY=part[,part]
@@ -58,7 +61,6 @@ if want gateway; then
   [ "${GOVSYNC_BENCH_GW_SECONDS:-10}" -lt 10 ] && small+=" wrk seconds=$GOVSYNC_BENCH_GW_SECONDS"
   [ "${GOVSYNC_BENCH_GW_ROUNDS:-200}" -lt 200 ] && small+=" long-poll rounds=$GOVSYNC_BENCH_GW_ROUNDS"
 fi
-[ "$runs" -lt 3 ] || [ "$cruns" -lt 3 ] || [ "$GOVSYNC_BENCH_GW_RUNS" -lt 3 ] && small+=" runs<3"
 if [ -n "${GOVSYNC_BENCH_OUT:-}" ]; then
   out=$GOVSYNC_BENCH_OUT
 elif [ "$full" = 1 ] && [ -z "$small" ]; then
