@@ -150,6 +150,7 @@ class SqlStore final : public Store {
   FeedPage readReviewFeed(const ReviewFeedQuery& query) override;
   std::vector<ReviewStats> reviewStats(const ReviewStatsQuery& query) override;
   std::optional<ReviewRectification> getRectification(std::string_view recordId) override;
+  std::vector<ReviewStanding> reviewStandings(const std::vector<std::string>& recordIds) override;
   RectificationResult updateRectification(const std::string& recordId, reviews::RectifyState toState,
                                           const std::string& actor, const std::string& note, const std::string& reason,
                                           int64_t nowMs) override;

@@ -475,6 +475,11 @@ std::optional<ReviewRectification> SqlStore::readRectification(SqlConnection& co
   out.excluded = rows.integer(0, 7) != 0;
   out.firstRecordId = rows.text(0, 8);
   out.position = rows.integer(0, 9);
+  // reviews_by_first (migration 6) finds them without a scan.
+  auto later = conn.query(
+      "SELECT record_id FROM reviews WHERE first_record_id = ? AND deleted = 0 ORDER BY evaluated_at, record_id",
+      {recordId});
+  for (size_t r = 0; r < later.size(); ++r) out.reEvaluations.push_back(later.text(r, 0));
   auto steps = conn.query(
       "SELECT seq, from_state, to_state, actor, at, note, reason FROM rectification_steps WHERE record_id = ? ORDER "
       "BY seq",
@@ -490,6 +495,41 @@ std::optional<ReviewRectification> SqlStore::readRectification(SqlConnection& co
 std::optional<ReviewRectification> SqlStore::getRectification(std::string_view recordId) {
   auto conn = pool_.acquire();
   return inTransaction(*conn, false, [&] { return readRectification(*conn, std::string(recordId)); });
+}
+
+std::vector<ReviewStanding> SqlStore::reviewStandings(const std::vector<std::string>& recordIds) {
+  std::vector<std::string> ids(recordIds);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<ReviewStanding> out;
+  if (ids.empty()) return out;
+  static const std::string kSelect =
+      "SELECT record_id, deleted, state, due_at, first_record_id FROM reviews WHERE record_id ";
+  auto take = [&](const SqlResult& rows) {
+    for (size_t r = 0; r < rows.size(); ++r)
+      out.push_back({rows.text(r, 0), rows.integer(r, 1) != 0, static_cast<RectifyState>(rows.integer(r, 2)),
+                     rows.isNull(r, 3) ? 0 : rows.integer(r, 3), rows.text(r, 4)});
+  };
+  auto conn = pool_.acquire();
+  if (dialect_.name == "postgres") {
+    ArrayLiteral arr;
+    for (const auto& id : ids) arr.text(id);
+    take(conn->query(kSelect + "= ANY(?::text[])", {arr.str()}));
+    return out;
+  }
+  // SQLite: IN lists well under its limit of bound parameters.
+  constexpr size_t kChunk = 500;
+  for (size_t from = 0; from < ids.size(); from += kChunk) {
+    const size_t n = std::min(kChunk, ids.size() - from);
+    std::string marks;
+    std::vector<SqlValue> params;
+    for (size_t i = 0; i < n; ++i) {
+      marks += i ? ", ?" : "?";
+      params.emplace_back(ids[from + i]);
+    }
+    take(conn->query(kSelect + "IN (" + marks + ")", params));
+  }
+  return out;
 }
 
 RectificationResult SqlStore::updateRectification(const std::string& recordId, RectifyState toState,

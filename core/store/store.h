@@ -254,10 +254,21 @@ struct ReviewRectification {
   int64_t rectifiedAt = 0;
   int64_t revisitedAt = 0;
   std::string note;
-  bool excluded = false;                 ///< REJECTED_MALICIOUS: not a valid review any more
-  std::string firstRecordId;             ///< for a re-evaluation: the first evaluation's record id ("" if none)
-  int64_t position = 0;                  ///< feed position of the review's latest change
-  std::vector<RectificationStep> steps;  ///< in order
+  bool excluded = false;                   ///< REJECTED_MALICIOUS: not a valid review any more
+  std::string firstRecordId;               ///< for a re-evaluation: the first evaluation's record id ("" if none)
+  std::vector<std::string> reEvaluations;  ///< for a first evaluation: its linked re-evaluations, oldest first
+  int64_t position = 0;                    ///< feed position of the review's latest change
+  std::vector<RectificationStep> steps;    ///< in order
+};
+
+/// What the review index holds for a review now, whatever version of it a
+/// feed entry carries: the feed judges `overdue` and shows the link by this.
+struct ReviewStanding {
+  std::string recordId;
+  bool deleted = false;
+  reviews::RectifyState state = schema::RectifyState::NONE;
+  int64_t dueAt = 0;          ///< 0 = none
+  std::string firstRecordId;  ///< for a re-evaluation: the first evaluation's record id ("" if none)
 };
 
 struct RectificationResult {
@@ -430,6 +441,9 @@ class Store {
   virtual std::vector<ReviewStats> reviewStats(const ReviewStatsQuery& query) = 0;
   /// The review's rectification with its steps; nullopt if no such review.
   virtual std::optional<ReviewRectification> getRectification(std::string_view recordId) = 0;
+  /// The index's current standing of each of these reviews, in one round trip
+  /// per few hundred ids (a feed page's worth); ids not in the index are left out.
+  virtual std::vector<ReviewStanding> reviewStandings(const std::vector<std::string>& recordIds) = 0;
   /// Moves a review's rectification to `toState` at `nowMs` (0 = the store's
   /// clock): checks the step (InvalidInput naming the allowed next states;
   /// a reason is required for REJECTED_MALICIOUS), records it, and commits a

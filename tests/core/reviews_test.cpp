@@ -396,6 +396,41 @@ BOOST_DATA_TEST_CASE(reevaluations_link_to_the_first_evaluation, kBackends, back
   named.envelope.__set_extensions({{"first_review_id", "B1"}});
   commitAll(*s, {named});
   BOOST_TEST(s->getRectification(idOf("X2"))->firstRecordId == idOf("B1"));
+  // The first evaluation lists its re-evaluations, oldest first; a deleted one drops out.
+  using V = std::vector<std::string>;
+  BOOST_TEST(s->getRectification(idOf("A1"))->reEvaluations == V{idOf("A2")});
+  BOOST_TEST(s->getRectification(idOf("B1"))->reEvaluations == (V{idOf("B2"), idOf("X2")}));
+  commitAll(*s, {tombstone("hcp", RecordKind::REVIEW, "B2")});
+  BOOST_TEST(s->getRectification(idOf("B1"))->reEvaluations == V{idOf("X2")});
+  BOOST_TEST(s->getRectification(idOf("X2"))->reEvaluations.empty());
+}
+
+BOOST_DATA_TEST_CASE(feed_entries_are_judged_by_the_reviews_current_standing, kBackends, backend) {
+  TestStore s(backend);
+  usePolicy(*s);
+  const int64_t t = local(2026, 3, 2, 10);
+  commitAll(*s, {review({"fixed", 1, "A", "W", "I", {}, t, "C1", 1}), review({"open", 2, "A", "W", "I", {}, t}),
+                 review({"gone", 2, "A", "W", "I", {}, t}), review({"again", 5, "A", "W", "I", {}, t + 9, "C1", 2})});
+  s->updateRectification(idOf("fixed"), S::RECTIFYING, "王科长", "", "", local(2026, 3, 3, 9));
+  s->updateRectification(idOf("fixed"), S::FED_BACK, "王科长", "", "", local(2026, 3, 4, 9));
+  commitAll(*s, {tombstone("hcp", RecordKind::REVIEW, "gone")});
+  // Every entry of the feed, old versions and repeats included, and more
+  // unknown ids than one SQLite statement takes.
+  std::vector<std::string> ids;
+  for (const auto& e : s->readReviewFeed({}).entries) ids.push_back(e.recordId);
+  BOOST_TEST(ids.size() == 7u);  // 4 reviews, 2 steps, 1 deletion
+  for (int i = 0; i < 1200; ++i) ids.push_back("no-such-record-" + std::to_string(i));
+  std::map<std::string, ReviewStanding> by;
+  for (const auto& standing : s->reviewStandings(ids)) by[standing.recordId] = standing;
+  BOOST_TEST_REQUIRE(by.size() == 4u);
+  BOOST_TEST(by[idOf("fixed")].state == S::FED_BACK);  // its v1 in the feed still says VERIFYING
+  BOOST_TEST(by[idOf("fixed")].dueAt == endOf(2026, 3, 9));
+  BOOST_TEST(by[idOf("open")].state == S::VERIFYING);
+  BOOST_TEST(!by[idOf("open")].deleted);
+  BOOST_TEST(by[idOf("gone")].deleted);
+  BOOST_TEST(by[idOf("again")].firstRecordId == idOf("fixed"));
+  BOOST_TEST(by[idOf("fixed")].firstRecordId.empty());
+  BOOST_TEST(s->reviewStandings({}).empty());
 }
 
 BOOST_DATA_TEST_CASE(the_review_feed_filters_by_level_department_and_window, kBackends, backend) {
@@ -456,17 +491,20 @@ BOOST_DATA_TEST_CASE(reviews_stored_before_the_index_are_backfilled, kBackends, 
   commitAll(*s, {review({"old1", 1, "A", "W1", "I", {}, t, "CASE-1", 1}), caseRecord("hotline", "C1"),
                  review({"old2", 4, "A", "W2", "I", {}, t, "CASE-1", 2}), review({"gone", 2, "B", "W1", "I", {}, t})});
   commitAll(*s, {tombstone("hcp", RecordKind::REVIEW, "gone")});
-  // Back to schema version 4: the review side never existed.
+  // Back to schema version 4: the review side never existed (migration 6 is
+  // an index on the reviews table).
+  const int latest = s->schemaVersion();
   s.sql(
       "DROP TABLE reviews; DROP TABLE rectification_steps; DROP TABLE review_changes; "
-      "DELETE FROM schema_migrations WHERE version = 5");
+      "DELETE FROM schema_migrations WHERE version IN (5, 6)");
   s.reopen();
-  BOOST_TEST(s->schemaVersion() == 5);
+  BOOST_TEST(s->schemaVersion() == latest);
   auto old1 = s->getRectification(idOf("old1"));
   BOOST_TEST_REQUIRE(old1.has_value());
   BOOST_TEST(old1->state == S::VERIFYING);  // as the stored record says
   BOOST_TEST(old1->position == 1);
   BOOST_TEST(s->getRectification(idOf("old2"))->firstRecordId == idOf("old1"));
+  BOOST_TEST(old1->reEvaluations == std::vector<std::string>{idOf("old2")});
   BOOST_TEST(s->getRectification(idOf("gone"))->deleted);
   ReviewFeedQuery q;
   q.filter.levels = {1, 2};
