@@ -1,5 +1,8 @@
 #include "gateway/http/review_report.h"
 
+#include <map>
+
+#include "core/reviews/working_days.h"
 #include "core/util/json_writer.h"
 #include "core/util/time.h"
 
@@ -13,6 +16,24 @@ void writeRate(JsonWriter& w, const char* key, int64_t part, int64_t whole) {
     w.number(static_cast<double>(part) / static_cast<double>(whole));
   else
     w.null();  // no reviews to judge: no rate, rather than a misleading 0
+}
+
+/// Every local day (Beijing time) of the period `byDay` covers, each with its
+/// figures: a day without reviews gets zeros, so the chart's axis has every
+/// day of the month and not only the days someone gave a review.
+std::vector<store::ReviewStats> everyDay(const ReviewStatsResult& byDay) {
+  if (!byDay.from || !byDay.to) return byDay.groups;
+  std::map<std::string, const store::ReviewStats*> reviewed;
+  for (const auto& g : byDay.groups) reviewed[g.group] = &g;
+  std::vector<store::ReviewStats> days;
+  // Beijing keeps no daylight saving time: every local day is 24 hours long.
+  for (int64_t at = *byDay.from; at < *byDay.to; at += kMillisPerDay) {
+    const std::string day = formatRfc3339(at + reviews::kShanghaiOffsetMs).substr(0, 10);
+    const auto it = reviewed.find(day);
+    days.push_back(it == reviewed.end() ? store::ReviewStats{} : *it->second);
+    days.back().group = day;
+  }
+  return days;
 }
 
 /// The figures as JSON, safe inside <script>: "</" cannot close the element.
@@ -33,7 +54,7 @@ std::string reportData(const std::string& month, const ReviewStatsResult& byDepa
   writeReviewStats(w, byDepartment.total, false);
   w.key("days");
   w.beginArray();
-  for (const auto& g : byDay.groups) writeReviewStats(w, g, true);
+  for (const auto& g : everyDay(byDay)) writeReviewStats(w, g, true);
   w.endArray();
   w.endObject();
   std::string safe;
@@ -120,20 +141,25 @@ constexpr const char* kPage = R"HTML(<!DOCTYPE html>
     return e;
   }
   el('line', {x1: left, y1: H - bottom, x2: W - right, y2: H - bottom, stroke: '#9aa5b1'});
-  var points = [];
+  // Every day of the month is on the axis (the server sends them all). A day
+  // without valid reviews has no satisfaction point, and the line breaks
+  // there rather than suggesting a rate nobody gave.
+  var line = '', joined = false;
   days.forEach(function (d, i) {
     var x = left + i * step, h = (H - top - bottom) * d.bad / maxBad;
     el('rect', {x: x + step * 0.2, y: H - bottom - h, width: step * 0.6, height: h, fill: '#f29b9b',
                 'data-day': d.group, 'data-bad': d.bad, 'data-total': d.total});
     if (d.valid) {
-      var r = d.satisfied / d.valid, y = top + (H - top - bottom) * (1 - r);
-      points.push((x + step / 2).toFixed(1) + ',' + y.toFixed(1));
-      el('circle', {cx: (x + step / 2).toFixed(1), cy: y.toFixed(1), r: 2.5, fill: '#2d6cdf',
+      var r = d.satisfied / d.valid, y = top + (H - top - bottom) * (1 - r), cx = (x + step / 2).toFixed(1);
+      line += (joined ? ' L' : ' M') + cx + ',' + y.toFixed(1);
+      el('circle', {cx: cx, cy: y.toFixed(1), r: 2.5, fill: '#2d6cdf',
                     'data-day': d.group, 'data-satisfaction': (100 * r).toFixed(1)});
     }
-    el('text', {x: x + step / 2, y: H - bottom + 14, 'text-anchor': 'middle'}, d.group.slice(8));
+    joined = d.valid > 0;
+    el('text', {x: x + step / 2, y: H - bottom + 14, 'text-anchor': 'middle', 'data-axis-day': d.group},
+       d.group.slice(8));
   });
-  el('polyline', {points: points.join(' '), fill: 'none', stroke: '#2d6cdf', 'stroke-width': 1.5});
+  if (line) el('path', {d: line.trim(), fill: 'none', stroke: '#2d6cdf', 'stroke-width': 1.5});
   el('text', {x: left - 4, y: top + 4, 'text-anchor': 'end'}, '100%');
   el('text', {x: W - right + 4, y: top + 4}, String(maxBad));
   el('text', {x: left, y: H - 8}, '蓝线：满意率　红柱：差评数');

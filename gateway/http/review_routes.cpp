@@ -29,10 +29,15 @@ std::set<int32_t> levelsQuery(const HttpCall& call) {
   return levels;
 }
 
-/// {"overdue": …, "record": {…}} — one review of the feed.
+/// {"overdue": …, "first_record_id": "…", "record": {…}} — one review of the
+/// feed; first_record_id only for a linked re-evaluation.
 void appendReview(std::string& out, const ReviewFeedResult& r, size_t i) {
-  out.append("{\"overdue\":").append(r.overdue[i] ? "true" : "false").append(",\"record\":");
-  out.append(r.served(r.page.entries[i])).append("}");
+  out.append("{\"overdue\":").append(r.overdue[i] ? "true" : "false");
+  if (!r.firstRecordIds[i].empty()) {
+    out.append(",\"first_record_id\":");
+    appendJsonString(out, r.firstRecordIds[i]);
+  }
+  out.append(",\"record\":").append(r.served(r.page.entries[i])).append("}");
 }
 
 void writeRectification(JsonWriter& w, const store::ReviewRectification& r, int64_t version = 0) {
@@ -58,6 +63,10 @@ void writeRectification(JsonWriter& w, const store::ReviewRectification& r, int6
     w.null();
   else
     w.string(r.firstRecordId);
+  w.key("re_evaluations");
+  w.beginArray();
+  for (const auto& id : r.reEvaluations) w.string(id);
+  w.endArray();
   if (version) {
     w.key("version");
     w.integer(version);

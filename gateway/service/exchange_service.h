@@ -122,11 +122,15 @@ struct ReviewFeedRequest {
   bool auditEmpty = true;  ///< false: an empty page is not audited (a stream's keep-alive reads)
 };
 
-/// A page of the review feed: entries with both served forms, and for each
-/// whether its rectification is overdue as of the read (open, due_at passed).
+/// A page of the review feed: entries with both served forms and, for each,
+/// what the review index says of the review now (not what the entry's
+/// version said): whether its rectification is overdue as of the read (open,
+/// due_at passed; never for a deleted review) and the first evaluation a
+/// re-evaluation is linked to.
 struct ReviewFeedResult {
   store::FeedPage page;
-  std::vector<bool> overdue;  ///< one per entry
+  std::vector<bool> overdue;                ///< one per entry
+  std::vector<std::string> firstRecordIds;  ///< one per entry; "" = not a linked re-evaluation
   bool pii = false;
   std::string next;
   const std::string& served(const store::FeedEntry& e) const { return pii ? e.jsonFull() : e.jsonMasked(); }

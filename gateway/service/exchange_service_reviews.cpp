@@ -2,6 +2,7 @@
 // the one feed's positions and cursors), satisfaction figures, and the
 // rectification loop of bad reviews.
 #include <algorithm>
+#include <unordered_map>
 
 #include "core/reviews/period.h"
 #include "core/store/feed_cursor.h"
@@ -14,26 +15,26 @@ namespace govsync::gateway {
 
 namespace {
 
-using RectifyState = reviews::RectifyState;
-
-/// The value of `"key":"value"` in a record's JSON ("" if absent). Record
-/// JSON is ours (core/record/record_json.cpp): keys appear once, unescaped.
-std::string_view jsonStringField(std::string_view json, std::string_view key) {
-  std::string needle;  // "key":" — built in steps (GCC 12 warns falsely on "…" + std::string(key))
-  needle.reserve(key.size() + 4);
-  needle.append("\"").append(key).append("\":\"");
-  const auto at = json.find(needle);
-  if (at == std::string_view::npos) return {};
-  const auto start = at + needle.size();
-  const auto end = json.find('"', start);
-  return end == std::string_view::npos ? std::string_view() : json.substr(start, end - start);
-}
-
-/// Whether the review in `json` has an open rectification past its due time.
-bool overdueIn(std::string_view json, int64_t now) {
-  const auto state = reviews::rectifyStateFromName(jsonStringField(json, "rectify_state"));
-  const auto due = parseRfc3339(jsonStringField(json, "rectify_due_at"));
-  return state && due && reviews::isOpenPastDue(*state, *due, now);
+/// Judges each entry of `result.page` by its review's current standing in
+/// the review index (one store query per page): an old entry of a review
+/// rectified since is not overdue, and a re-evaluation linked after the
+/// entry was written shows the link.
+void judgeByCurrentStanding(store::Store& store, ReviewFeedResult& result, int64_t now) {
+  const auto& entries = result.page.entries;
+  std::vector<std::string> ids;
+  ids.reserve(entries.size());
+  for (const auto& e : entries) ids.push_back(e.recordId);
+  std::unordered_map<std::string, store::ReviewStanding> standing;
+  for (auto& s : store.reviewStandings(ids)) standing.emplace(s.recordId, std::move(s));
+  result.overdue.assign(entries.size(), false);
+  result.firstRecordIds.assign(entries.size(), "");
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const auto it = standing.find(entries[i].recordId);
+    if (it == standing.end()) continue;
+    const auto& s = it->second;
+    result.overdue[i] = !s.deleted && reviews::isOpenPastDue(s.state, s.dueAt, now);
+    result.firstRecordIds[i] = s.firstRecordId;
+  }
 }
 
 }  // namespace
@@ -74,9 +75,7 @@ ReviewFeedResult ExchangeService::reviewFeed(const Principal& who, const ReviewF
                               return store_.readReviewFeed(query);
                             },
                             {});
-  const int64_t now = nowMillis();
-  result.overdue.reserve(result.page.entries.size());
-  for (const auto& e : result.page.entries) result.overdue.push_back(!e.deleted && overdueIn(e.jsonFull(), now));
+  judgeByCurrentStanding(store_, result, nowMillis());
   result.next = store::encodeCursor(result.page.next);
   recordsPulled_ += result.page.entries.size();
   if (result.page.entries.empty() && !req.auditEmpty) return result;

@@ -110,6 +110,7 @@ void toThrift(schema::Rectification& t, const store::ReviewRectification& r, int
   t.excluded = r.excluded;
   t.note = r.note;
   if (!r.firstRecordId.empty()) t.__set_first_record_id(r.firstRecordId);
+  if (!r.reEvaluations.empty()) t.__set_re_evaluations(r.reEvaluations);
   if (version) t.__set_version(version);
   t.allowed_next = reviews::allowedNextStates(r.state);
   for (const auto& s : r.steps) {

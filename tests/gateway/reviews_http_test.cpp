@@ -6,6 +6,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <cmath>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "core/store/feed_cursor.h"
@@ -20,14 +24,70 @@ namespace {
 const Headers kJson = {{"Content-Type", "application/json"}};
 constexpr int64_t kDay = 86400000;
 
-/// A unified review as JSON. `daysAgo` before now (fractions allowed).
-std::string review(const std::string& id, const std::string& department, int level, double daysAgo,
-                   const std::string& window = "W1", const std::string& extra = "") {
-  const int64_t at = nowMillis() - static_cast<int64_t>(daysAgo * static_cast<double>(kDay));
+/// A unified review as JSON, evaluated at `at` (ms).
+std::string reviewAt(const std::string& id, const std::string& department, int level, int64_t at,
+                     const std::string& window = "W1", const std::string& extra = "") {
   return R"({"kind":"REVIEW","source_system":"tinyreview","source_id":")" + id + R"(","department":")" + department +
          R"(","review_id":")" + id + R"(","level":)" + std::to_string(level) + R"(,"evaluated_at":")" +
          formatRfc3339(at) + R"(","window_id":")" + window + R"(","item_code":"I-)" + department +
          R"(","channel":"pc","evaluator_phone":"13912345678")" + extra + "}";
+}
+
+/// A unified review as JSON. `daysAgo` before now (fractions allowed).
+std::string review(const std::string& id, const std::string& department, int level, double daysAgo,
+                   const std::string& window = "W1", const std::string& extra = "") {
+  return reviewAt(id, department, level, nowMillis() - static_cast<int64_t>(daysAgo * static_cast<double>(kDay)),
+                  window, extra);
+}
+
+/// A Beijing wall-clock time as an instant.
+int64_t beijing(int y, unsigned m, unsigned d, int hh, int mm = 0) {
+  return daysFromCivil(y, m, d) * kDay + (hh * 60 + mm) * 60000LL - 8 * 3600 * 1000LL;
+}
+
+/// One review of the feed or the stream, as a client reads it.
+struct FeedItem {
+  std::string sourceId, state, firstRecordId;
+  int64_t version = 0;
+  bool overdue = false;
+};
+
+FeedItem feedItem(const Poco::JSON::Object::Ptr& o) {
+  const auto record = o->getObject("record");
+  return {str(record, "source_id"), record->optValue<std::string>("rectify_state", ""),
+          o->optValue<std::string>("first_record_id", ""), intAt(record, "version"), o->getValue<bool>("overdue")};
+}
+
+/// The reviews of a feed page.
+std::vector<FeedItem> pageItems(const Response& page) {
+  std::vector<FeedItem> out;
+  for (unsigned i = 0; i < arraySize(page.json(), "reviews"); ++i)
+    out.push_back(feedItem(item(page.json(), "reviews", i)));
+  return out;
+}
+
+/// The reviews of a server-sent event stream (the `data:` line of each event).
+std::vector<FeedItem> streamItems(const Response& stream) {
+  std::vector<FeedItem> out;
+  std::istringstream lines(stream.body);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("data: ", 0) == 0)
+      out.push_back(feedItem(Poco::JSON::Parser().parse(line.substr(6)).extract<Poco::JSON::Object::Ptr>()));
+  return out;
+}
+
+/// The attributes of every `<tag …>` element of a rendered page, in document order.
+std::vector<std::map<std::string, std::string>> elements(const std::string& html, const std::string& tag) {
+  static const std::regex attribute(R"re(([\w-]+)="([^"]*)")re");
+  std::vector<std::map<std::string, std::string>> out;
+  const std::string open = "<" + tag + " ";
+  for (size_t at = html.find(open); at != std::string::npos; at = html.find(open, at + 1)) {
+    const std::string element = html.substr(at, html.find('>', at) - at);
+    auto& attrs = out.emplace_back();
+    for (std::sregex_iterator it(element.begin(), element.end(), attribute), end; it != end; ++it)
+      attrs[(*it)[1]] = (*it)[2];
+  }
+  return out;
 }
 
 struct Fixture {
@@ -313,16 +373,116 @@ BOOST_AUTO_TEST_CASE(server_sent_events_resume_from_last_event_id) {
   BOOST_TEST(contains(refused.body, "\"error\":\"not_found\""), refused);
 }
 
-BOOST_AUTO_TEST_CASE(the_html_report_renders_in_headless_chromium) {
+BOOST_AUTO_TEST_CASE(replaying_the_feed_judges_every_version_by_the_current_rectification) {
   Fixture f;
   f.load();
-  BOOST_TEST_REQUIRE(f.patch(f.civil, "A5", R"({"state":"RECTIFYING"})").status == 200);
-  // The month of A5 (evaluated just now), Beijing time.
-  const std::string month = formatRfc3339(nowMillis() + 8 * 3600 * 1000).substr(0, 7);
+  // B1 (30 days ago, long past due) is rectified late and fed back; B2 (20 days ago) stays open.
+  for (const char* step : {"RECTIFYING", "FED_BACK"})
+    BOOST_TEST_REQUIRE(f.patch(f.police, "B1", std::string(R"({"state":")") + step + "\"}").status == 200);
+  const std::string police = "level=1,2&department=%E5%B8%82%E5%85%AC%E5%AE%89%E5%B1%80";
+  auto check = [](const std::vector<FeedItem>& items, const std::string& how) {
+    BOOST_TEST_CONTEXT(how) {
+      std::vector<std::string> b1States;
+      int b2 = 0;
+      for (const auto& i : items) {
+        if (i.sourceId == "B1") {
+          b1States.push_back(i.state);
+          BOOST_TEST(!i.overdue, "B1 v" << i.version << " (" << i.state << ") is fed back: not overdue");
+        } else if (i.sourceId == "B2") {
+          ++b2;
+          BOOST_TEST(i.overdue, "B2 is open past its due time");
+        }
+      }
+      // The old versions are replayed as they were: only the flag is judged now.
+      BOOST_TEST(b1States == (std::vector<std::string>{"VERIFYING", "RECTIFYING", "FED_BACK"}));
+      BOOST_TEST(b2 == 1);
+    }
+  };
+  auto page = f.gw.get("/v1/reviews/feed?" + police, f.admin.bearer());
+  BOOST_TEST_REQUIRE(page.status == 200, page);
+  check(pageItems(page), "the feed from the start");
+  // Page by page, one entry at a time, the same.
+  std::vector<FeedItem> paged;
+  std::string after;
+  for (int i = 0; i < 10; ++i) {
+    auto p = f.gw.get("/v1/reviews/feed?limit=1&" + police + "&after=" + after, f.admin.bearer());
+    BOOST_TEST_REQUIRE(p.status == 200, p);
+    if (arraySize(p.json(), "reviews") == 0) break;
+    paged.push_back(pageItems(p).at(0));
+    after = str(p.json(), "next");
+  }
+  check(paged, "the feed a page of one at a time");
+  auto stream =
+      curlRequest(f.gw.url("/v1/reviews/stream?" + police), "GET", "", f.admin.bearer(), {"-N", "--max-time", "2"});
+  check(streamItems(stream), "the stream from the start");
+}
+
+BOOST_AUTO_TEST_CASE(a_reevaluation_and_its_first_review_name_each_other) {
+  Fixture f;
+  // The re-evaluation (eval_seq 2) arrives before the first evaluation of the same matter (case_no).
+  f.push({review("R2", "市民政局", 5, 0.5, "W1", R"(,"case_no":"BJ-2025-R","eval_seq":2)")});
+  f.push({review("R1", "市民政局", 1, 3, "W1", R"(,"case_no":"BJ-2025-R","eval_seq":1)"),
+          review("N1", "市民政局", 4, 1, "W1", R"(,"case_no":"BJ-2025-N","eval_seq":1)")});
+  const std::string r1 = f.ids.at("R1"), r2 = f.ids.at("R2");
+
+  // The feed and the stream: R2's entry names R1, although it was written before R1 arrived.
+  auto check = [&](const std::vector<FeedItem>& items, const std::string& how) {
+    BOOST_TEST_CONTEXT(how) {
+      BOOST_TEST_REQUIRE(items.size() == 3u);
+      for (const auto& i : items) BOOST_TEST(i.firstRecordId == (i.sourceId == "R2" ? r1 : ""), i.sourceId);
+    }
+  };
+  auto page = f.gw.get("/v1/reviews/feed", f.admin.bearer());
+  BOOST_TEST_REQUIRE(page.status == 200, page);
+  check(pageItems(page), "the feed");
+  BOOST_TEST(!item(page.json(), "reviews", 1)->has("first_record_id"));  // R1: absent, not null
+  check(
+      streamItems(curlRequest(f.gw.url("/v1/reviews/stream"), "GET", "", f.admin.bearer(), {"-N", "--max-time", "2"})),
+      "the stream");
+
+  // The rectification views: each names the other.
+  auto first = f.gw.get("/v1/reviews/" + r1 + "/rectification", f.civil.bearer());
+  BOOST_TEST_REQUIRE(first.status == 200, first);
+  BOOST_TEST(first.json()->isNull("first_record_id"));
+  BOOST_TEST_REQUIRE(first.json()->getArray("re_evaluations")->size() == 1u);
+  BOOST_TEST(first.json()->getArray("re_evaluations")->getElement<std::string>(0) == r2);
+  auto second = f.gw.get("/v1/reviews/" + r2 + "/rectification", f.civil.bearer());
+  BOOST_TEST_REQUIRE(second.status == 200, second);
+  BOOST_TEST(str(second.json(), "first_record_id") == r1);
+  BOOST_TEST(second.json()->getArray("re_evaluations")->size() == 0u);
+  // A PATCH answers with the same view.
+  auto moved = f.patch(f.civil, "R1", R"({"state":"RECTIFYING"})");
+  BOOST_TEST_REQUIRE(moved.status == 200, moved);
+  BOOST_TEST(moved.json()->getArray("re_evaluations")->getElement<std::string>(0) == r2);
+  // A review of another matter has neither.
+  auto other = f.gw.get("/v1/reviews/" + f.ids.at("N1") + "/rectification", f.admin.bearer()).json();
+  BOOST_TEST(other->isNull("first_record_id"));
+  BOOST_TEST(other->getArray("re_evaluations")->size() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(the_html_report_renders_in_headless_chromium) {
+  Fixture f;
+  // November 2025 (30 days, Beijing time), reviews on five days of it and just outside it.
+  f.push({reviewAt("D01", "市民政局", 5, beijing(2025, 11, 1, 0, 10)),  // 2025-10-31 in UTC
+          reviewAt("D03a", "市民政局", 5, beijing(2025, 11, 3, 10)),
+          reviewAt("D03b", "市民政局", 1, beijing(2025, 11, 3, 11)),
+          reviewAt("D03c", "市民政局", 4, beijing(2025, 11, 3, 12)),
+          reviewAt("D04a", "市公安局", 2, beijing(2025, 11, 4, 9)),
+          reviewAt("D04b", "市公安局", 1, beijing(2025, 11, 4, 15)),  // rejected as malicious below
+          reviewAt("D17", "市公安局", 3, beijing(2025, 11, 17, 12)),
+          reviewAt("D30", "市民政局", 1, beijing(2025, 11, 30, 23, 30)),  // 15:30 UTC
+          reviewAt("DEC", "市民政局", 5, beijing(2025, 12, 1, 0, 30)),    // 2025-11-30 in UTC: December
+          reviewAt("OCT", "市民政局", 1, beijing(2025, 10, 31, 23, 50))});
+  BOOST_TEST_REQUIRE(f.patch(f.police, "D04b", R"({"state":"APPEALED"})").status == 200);
+  BOOST_TEST_REQUIRE(f.patch(f.police, "D04b", R"({"state":"REJECTED_MALICIOUS","reason":"恶意"})").status == 200);
+  const std::string month = "2025-11";
   auto stats = f.gw.get("/v1/reviews/stats?group_by=department&month=" + month, f.admin.bearer());
   BOOST_TEST_REQUIRE(stats.status == 200, stats);
   auto civil = groupOf(stats.json(), "市民政局");
   BOOST_TEST_REQUIRE(civil);
+  auto byDay = f.gw.get("/v1/reviews/stats?group_by=day&month=" + month, f.admin.bearer());
+  BOOST_TEST_REQUIRE(byDay.status == 200, byDay);
+  BOOST_TEST(arraySize(byDay.json(), "groups") == 5u);  // 01, 03, 04, 17, 30
 
   // A browser authenticates with Basic (it prompts its user for key id and secret).
   auto challenge = curlRequest(f.gw.url("/v1/reviews/report?month=" + month), "GET");
@@ -356,9 +516,48 @@ BOOST_AUTO_TEST_CASE(the_html_report_renders_in_headless_chromium) {
   std::snprintf(rate, sizeof rate, "%.1f%%", 100 * civil->getValue<double>("satisfaction_rate"));
   BOOST_TEST(cell("市民政局", "satisfaction") == rate);
   BOOST_TEST(cell("合计", "total") == std::to_string(intAt(stats.json()->getObject("total"), "total")));
-  // The chart: one bar per day with reviews, carrying that day's bad count.
-  BOOST_TEST(contains(dom.out, "<rect "), dom.out.substr(0, 4000));
-  BOOST_TEST(contains(dom.out, "data-bad=\"1\""), dom.out.substr(0, 4000));
+
+  // The chart, read from the rendered SVG: every day of the month on the
+  // axis with its bar; a satisfaction point exactly on the days with valid
+  // reviews, at the rate the stats route gives for that day.
+  std::map<std::string, std::map<std::string, std::string>> bars, points;
+  std::set<std::string> axis;
+  for (auto& e : elements(dom.out, "rect")) bars[e["data-day"]] = e;
+  for (auto& e : elements(dom.out, "circle")) points[e["data-day"]] = e;
+  for (auto& e : elements(dom.out, "text"))
+    if (e.count("data-axis-day")) axis.insert(e["data-axis-day"]);
+  BOOST_TEST(axis.size() == 30u);
+  BOOST_TEST(bars.size() == 30u);
+  BOOST_TEST(points.size() == 5u);  // 01, 03, 04, 17, 30
+  for (unsigned d = 1; d <= 30; ++d) {
+    char day[16];
+    std::snprintf(day, sizeof day, "2025-11-%02u", d);
+    BOOST_TEST_CONTEXT(day) {
+      const auto stat = groupOf(byDay.json(), day);
+      BOOST_TEST(axis.count(day) == 1u);
+      BOOST_TEST_REQUIRE(bars.count(day) == 1u);
+      BOOST_TEST(bars[day]["data-bad"] == std::to_string(stat ? intAt(stat, "bad") : 0));
+      BOOST_TEST(bars[day]["data-total"] == std::to_string(stat ? intAt(stat, "total") : 0));
+      if (!stat || stat->isNull("satisfaction_rate")) {
+        BOOST_TEST(points.count(day) == 0u);
+        continue;
+      }
+      BOOST_TEST_REQUIRE(points.count(day) == 1u);
+      const double shown = std::stod(points[day]["data-satisfaction"]);  // percent, one decimal
+      BOOST_TEST(std::abs(shown - 100 * stat->getValue<double>("satisfaction_rate")) <= 0.05 + 1e-9,
+                 shown << " vs " << stat->getValue<double>("satisfaction_rate"));
+    }
+  }
+  // Hand-computed, so the comparison above cannot agree on nothing.
+  BOOST_TEST(points["2025-11-03"]["data-satisfaction"] == "66.7");
+  BOOST_TEST(bars["2025-11-03"]["data-bad"] == "1");
+  BOOST_TEST(points["2025-11-04"]["data-satisfaction"] == "0.0");  // D04b rejected: not a valid review
+  BOOST_TEST(bars["2025-11-04"]["data-bad"] == "1");
+  BOOST_TEST(points["2025-11-01"]["data-satisfaction"] == "100.0");
+  BOOST_TEST(bars["2025-11-30"]["data-bad"] == "1");
+  BOOST_TEST(bars["2025-11-02"]["data-total"] == "0");
+  BOOST_TEST(!contains(dom.out, "data-day=\"2025-12-01\""));
+  BOOST_TEST(!contains(dom.out, "data-day=\"2025-10-31\""));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
