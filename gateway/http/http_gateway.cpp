@@ -342,9 +342,10 @@ void HttpGateway::Impl::dispatch(HttpCall& call) {
   };
   if (!framingOk)
     return refuse(400, "invalid_input", "malformed Content-Length, or Content-Length with chunked encoding");
-  if (m.outcome == Router::Outcome::NoPath) {
-    return refuse(404, "not_found", "no such path: " + std::string(path.substr(0, 200)));
-  }
+  // The one answer for "no such path" — also what a caller without the
+  // admin scope gets on an admin route (below), so the two look alike.
+  auto noSuchPath = [&] { refuse(404, "not_found", "no such path: " + std::string(path.substr(0, 200))); };
+  if (m.outcome == Router::Outcome::NoPath) return noSuchPath();
   if (m.outcome == Router::Outcome::WrongMethod) {
     call.response.set("Allow", m.allow);
     return refuse(405, "method_not_allowed",
@@ -448,7 +449,10 @@ void HttpGateway::Impl::dispatch(HttpCall& call) {
 
     // Admin routes: checked before any input is looked at, so a caller
     // without the scope cannot tell an admin route from no route.
-    if (route.admin) service.requireAdmin(*call.principal, route.label());
+    if (route.admin && !call.principal->isAdmin()) {
+      service.recordRefusal(call.principal->name, route.label(), "no admin scope", call.remote);
+      return noSuchPath();
+    }
     if (!bodyRead) {
       if (req.getExpectContinue()) call.response.sendContinue();
       if (!readBody(call, cap)) {

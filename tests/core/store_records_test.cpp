@@ -7,6 +7,7 @@
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 #include <set>
 
 #include "core/record/record_binary.h"
@@ -381,6 +382,22 @@ BOOST_DATA_TEST_CASE(dead_letter_text_with_undecodable_bytes_is_kept, kBackends,
   BOOST_TEST(stored->error == "byte 0xFF in '\\xd6\\xd0\\xce\\xc4\\xff' is not GBK");
   BOOST_TEST(stored->field == "标题");  // valid UTF-8 is kept as is
   BOOST_TEST(govsync::isValidUtf8(stored->value));
+}
+
+// A new SQLite store holds personal data in clear, secret hashes and the
+// audit log: its files are readable by their owner only.
+BOOST_AUTO_TEST_CASE(a_new_sqlite_store_is_readable_by_its_owner_only) {
+  namespace fs = std::filesystem;
+  govsync::testing::TempDir dir;
+  StoreOptions options;
+  options.sqlitePath = dir.file("govsync.db");
+  auto store = openStore(options);
+  commitRecords(*store, {caseRecord("hotline", "1")});
+  for (const auto* name : {"govsync.db", "govsync.db-wal"}) {
+    BOOST_TEST_REQUIRE(fs::exists(dir.file(name)), name);
+    const auto mode = static_cast<int>(fs::status(dir.file(name)).permissions() & fs::perms::all);
+    BOOST_TEST(mode == 0600, name << " has mode " << std::oct << mode);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

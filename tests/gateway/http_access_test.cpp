@@ -119,10 +119,13 @@ BOOST_AUTO_TEST_CASE(outside_its_scopes_a_caller_gets_not_found) {
     for (size_t at; (at = path.find('{')) != std::string::npos;) path.replace(at, path.find('}') - at + 1, "tiny");
     auto res = pocoRequest(gw.port(), route.method, path, route.readsBody ? "{}" : "", water.bearer() + kJson);
     BOOST_TEST(res.status == 404, route.label() << ": " << res);
-    BOOST_TEST(res.body == "{\"error\":\"not_found\",\"message\":\"not found\"}", route.label());
+    // The very answer a path that does not exist gets.
+    BOOST_TEST(res.body == "{\"error\":\"not_found\",\"message\":\"no such path: " + path + "\"}", route.label());
     ++adminRoutes;
   }
   BOOST_TEST(adminRoutes == 12u);
+  BOOST_TEST(pocoRequest(gw.port(), "GET", "/v1/nothing", "", water.bearer()).body ==
+             "{\"error\":\"not_found\",\"message\":\"no such path: /v1/nothing\"}");
   BOOST_TEST(gw.get("/v1/mappings").status == 401);
 
   // The refusals are audited.

@@ -1,10 +1,26 @@
 #include "core/store/sqlite/sqlite_connection.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "core/util/error.h"
 
 namespace govsync::store {
 
+namespace {
+/// A new store file is made readable by its owner only: it holds personal
+/// data in clear, secret hashes and the audit log. SQLite gives its -wal and
+/// -shm files the database file's mode. An existing file keeps the mode its
+/// operator chose.
+void createOwnerOnly(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);  // EEXIST and the rest: sqlite3_open_v2 reports what matters
+}
+}  // namespace
+
 SqliteConnection::SqliteConnection(const std::string& path) : path_(path) {
+  createOwnerOnly(path);
   const int rc =
       sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
