@@ -442,8 +442,10 @@ struct ReviewFeedRequest {
 
 struct ReviewItem {
   1: Record record
-  /** Its rectification is open past its due time. */
+  /** Its rectification is open past its due time (the review's current state). */
   2: bool overdue
+  /** For a re-evaluation (eval_seq 2) linked to a first review: that review's record id. */
+  3: optional string first_record_id
 }
 
 struct ReviewFeedPage {

@@ -284,6 +284,7 @@ void ThriftHandler::reviewFeed(schema::ReviewFeedPage& out, const schema::Creden
       schema::ReviewItem item;
       item.record = *s_.records.get(r.page.entries[i], r.served(r.page.entries[i]), r.pii);
       item.overdue = r.overdue[i];
+      if (!r.firstRecordIds[i].empty()) item.__set_first_record_id(r.firstRecordIds[i]);
       out.reviews.push_back(std::move(item));
     }
     out.next_cursor = r.next;

@@ -4,18 +4,21 @@ Uses the package `thrift --gen py` made from schema/exchange.thrift at build
 time and Debian's python3-thrift (run with /usr/bin/python3). Prints one line
 per check ("<check> ok"); exits non-zero on the first failure.
 
-    thrift_client.py GEN_PY_DIR PORT CA_FILE KEY_ID SECRET
+    thrift_client.py GEN_PY_DIR PORT CA_FILE KEY_ID SECRET REVOKED_TOKEN
+
+KEY_ID/SECRET hold push:tiny and pull:*; REVOKED_TOKEN is a revoked key's token.
 """
 import base64
 import hashlib
 import hmac
 import json
 import os
+import socket
 import ssl
 import sys
 import time
 
-gen_dir, port, ca_file, key_id, secret = sys.argv[1:6]
+gen_dir, port, ca_file, key_id, secret, revoked_token = sys.argv[1:7]
 sys.path.insert(0, gen_dir)
 
 from thrift.protocol import TBinaryProtocol  # noqa: E402
@@ -40,9 +43,9 @@ def bearer():
     return Credential(token=key_id + "." + secret)
 
 
-def signed(method, payload=b"", nonce=None, secret_=None):
+def signed(method, payload=b"", nonce=None, secret_=None, skew=0):
     """The signing rule of docs/api.md for Thrift calls."""
-    ts = int(time.time())
+    ts = int(time.time()) + skew
     nonce = nonce or base64.urlsafe_b64encode(os.urandom(16)).decode().rstrip("=")
     text = "\n".join(["THRIFT", method, str(ts), nonce, hashlib.sha256(payload).hexdigest()])
     mac = hmac.new((secret_ or secret).encode(), text.encode(), hashlib.sha256).digest()
@@ -100,3 +103,35 @@ try:
 except InvalidInput as e:
     fields = {d.field for d in e.details}
     check("invalid_input", "records[0].source_id" in fields and "records[0].region_code" in fields, e)
+
+
+def refused(name, call, exception=AuthError):
+    try:
+        call()
+        check(name, False, "accepted")
+    except exception as e:
+        check(name, exception is not AuthError or e.message == "authentication failed", e)
+
+
+# Every way a credential can be wrong is the same AuthError.
+refused("no_credential", lambda: client.pull(Credential(), PullRequest()))
+refused("expired", lambda: client.pull(signed("pull", skew=-301), PullRequest()))
+tampered = signed("pushRows", body)
+refused("tampered", lambda: client.pushRows(tampered, PushRowsRequest(platform="tiny", body=body + b" ")))
+refused("wrong_method", lambda: client.pull(signed("pushRows"), PullRequest()))
+refused("revoked", lambda: client.pull(Credential(token=revoked_token), PullRequest()))
+# Outside its scopes: NotFound, as for a platform that does not exist.
+refused("wrong_scope", lambda: client.pushRows(bearer(), PushRowsRequest(platform="tinyreview", body=rows)),
+        NotFound)
+
+# A hostile frame header (2 GiB) closes only its own connection.
+context = ssl.create_default_context(cafile=ca_file)
+with socket.create_connection(("127.0.0.1", int(port)), timeout=10) as raw:
+    with context.wrap_socket(raw, server_hostname="localhost") as hostile:
+        hostile.sendall(b"\x7f\xff\xff\xff" + b"\x80\x01\x00\x01")
+        try:
+            closed = hostile.recv(1) == b""
+        except (ConnectionError, ssl.SSLError):
+            closed = True
+check("hostile_frame_closed", closed)
+check("still_serving", len(client.pull(bearer(), PullRequest(limit=1)).records) == 1)

@@ -290,14 +290,19 @@ BOOST_AUTO_TEST_CASE(the_python_client_generated_by_thrift_works_over_tls) {
   TestGateway gw;
   gw.startThrift(tlsThrift(certs));
   auto dept = gw.addClient("dept", "水务集团", {"push:tiny", "pull:*"});
+  auto gone = gw.addClient("gone", "水务集团", {"pull:*"});
+  gw.store->revokeClient(gone.keyId);
   const std::string binaryDir = std::getenv("GOVSYNC_BINARY_DIR") ? std::getenv("GOVSYNC_BINARY_DIR") : "build";
   const std::string sourceDir = std::getenv("GOVSYNC_SOURCE_DIR") ? std::getenv("GOVSYNC_SOURCE_DIR") : ".";
   auto run = runProgram({"/usr/bin/python3", sourceDir + "/tests/gateway/thrift_client.py", binaryDir + "/gen/py",
-                         std::to_string(gw.thrift->port()), certs.path("ca.crt"), dept.keyId, dept.secret});
+                         std::to_string(gw.thrift->port()), certs.path("ca.crt"), dept.keyId, dept.secret,
+                         gone.keyId + "." + gone.secret});
   BOOST_TEST_REQUIRE(run.exit == 0, run);
   // The script prints one line per check; each must say ok.
-  for (const char* check : {"push ok", "pull ok", "masked ok", "signed ok", "auth_error ok", "not_found ok",
-                            "invalid_input ok", "replay ok"})
+  for (const char* check :
+       {"push ok", "pull ok", "masked ok", "signed ok", "auth_error ok", "not_found ok", "invalid_input ok",
+        "replay ok", "no_credential ok", "expired ok", "tampered ok", "wrong_method ok", "revoked ok", "wrong_scope ok",
+        "hostile_frame_closed ok", "still_serving ok"})
     BOOST_TEST(contains(run.out, check), check << "\n" << run);
   BOOST_TEST(gw.store->headPosition() > 0);
 }
@@ -570,6 +575,30 @@ BOOST_AUTO_TEST_CASE(reviews_feed_stats_and_rectification_over_thrift) {
   c->getRectification(read, bearerCredential(civil), b2);
   BOOST_TEST(read.note == "已联系窗口");
   BOOST_TEST(read.allowed_next.size() == 2u);  // FED_BACK, APPEALED
+
+  // Long-poll: from the head, reviewFeed waits until a bad review commits.
+  schema::ReviewFeedPage head;
+  fr.__set_limit(1000);
+  c->reviewFeed(head, bearerCredential(hub), fr);
+  fr.__set_after(head.next_cursor);
+  fr.__set_wait_seconds(10);
+  std::atomic<int64_t> committedAt{0};
+  std::thread late([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ThriftClient pusher(gw.thrift->port(), &certs);
+    schema::PushRecordsResult r;
+    committedAt = nowMillis();
+    pusher->pushRecords(r, bearerCredential(hub), {review("G2", 4, 0), review("B3", 1, 0)});
+  });
+  schema::ReviewFeedPage woken;
+  const auto start = Clock::now();
+  c->reviewFeed(woken, bearerCredential(hub), fr);
+  const int64_t returnedAt = nowMillis();
+  late.join();
+  BOOST_TEST_REQUIRE(woken.reviews.size() == 1u);  // the good review is filtered out
+  BOOST_TEST(woken.reviews[0].record.review.review_id == "B3");
+  BOOST_TEST(returnedAt - committedAt.load() < 1000);
+  BOOST_TEST((Clock::now() - start >= std::chrono::milliseconds(250)));  // it did wait
 }
 
 BOOST_AUTO_TEST_SUITE_END()
