@@ -43,6 +43,11 @@ std::string Credentials::claimedKeyId() const {
   return {};
 }
 
+std::string Credentials::unverifiedActor() const {
+  const auto id = claimedKeyId();
+  return id.empty() ? "anonymous" : "unverified:" + id;
+}
+
 Principal principalOf(const store::ApiClient& c) { return Principal{c.keyId, c.name, c.department, c.scopes}; }
 
 Authenticator::Authenticator(store::Store& store, const MasterKey& masterKey, int64_t windowSeconds)

@@ -37,6 +37,10 @@ struct Credentials {
   Form form() const;
   /// The key id the caller claims (for rate limiting and audit; unverified).
   std::string claimedKeyId() const;
+  /// The actor of the audit entry for a refusal before authentication
+  /// succeeded: "unverified:<claimed key id>" — anyone can claim any id, and
+  /// the log must not say that client did it — or "anonymous".
+  std::string unverifiedActor() const;
 };
 
 class Authenticator {

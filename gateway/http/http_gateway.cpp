@@ -364,7 +364,7 @@ void HttpGateway::Impl::dispatch(HttpCall& call) {
       call.unreadInput = true;
       if (route.access == Route::Access::Client)
         service.recordRefusal(
-            Credentials{req.get("Authorization", ""), req.get("X-Gov-Key", ""), "", "", ""}.claimedKeyId(),
+            Credentials{req.get("Authorization", ""), req.get("X-Gov-Key", ""), "", "", ""}.unverifiedActor(),
             route.label(), "body over the cap (" + std::to_string(length) + " bytes)", call.remote);
       return call.sendJson(413,
                            errorBody("too_large", "the request body is larger than " + std::to_string(cap) + " bytes"));
@@ -381,7 +381,7 @@ void HttpGateway::Impl::dispatch(HttpCall& call) {
       int64_t retry = 0;
       if (!failureLimiter.allow(call.remote, retry, false)) {
         call.response.set("Retry-After", std::to_string(retry));
-        service.recordRefusal(cr.claimedKeyId(), route.label(), "too many failed authentications", call.remote);
+        service.recordRefusal(cr.unverifiedActor(), route.label(), "too many failed authentications", call.remote);
         return refuse(429, "rate_limited", "too many failed authentications from this address; retry later");
       }
       try {
@@ -404,7 +404,7 @@ void HttpGateway::Impl::dispatch(HttpCall& call) {
       } catch (const Error& e) {
         if (e.code() != ErrorCode::Unauthenticated) throw;
         failureLimiter.allow(call.remote, retry, true);
-        service.recordRefusal(cr.claimedKeyId(), route.label(), e.what(), call.remote);
+        service.recordRefusal(cr.unverifiedActor(), route.label(), e.what(), call.remote);
         // Pages people open in a browser (the HTML report) ask for Basic credentials.
         call.response.set("WWW-Authenticate", route.pattern == "/v1/reviews/report"
                                                   ? "Basic realm=\"govsync\", charset=\"UTF-8\""

@@ -138,17 +138,23 @@ void readPageRequest(ServiceRequest& req, const ThriftRequest& t, const std::ato
   req.cancel = cancel;
 }
 
-}  // namespace
-
-// ---------------------------------------------------------------- calls
-
-Principal ThriftHandler::authenticate(const char* method, const schema::Credential& c, std::string_view payload) {
+/// A Thrift credential in the form both fronts authenticate.
+Credentials claimedBy(const schema::Credential& c) {
   Credentials cr;
   if (c.__isset.token) cr.authorization = "Bearer " + c.token;
   if (c.__isset.key_id) cr.keyId = c.key_id;
   if (c.__isset.timestamp) cr.timestamp = std::to_string(c.timestamp);
   if (c.__isset.nonce) cr.nonce = c.nonce;
   if (c.__isset.signature) cr.signature = c.signature;
+  return cr;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- calls
+
+Principal ThriftHandler::authenticate(const char* method, const schema::Credential& c, std::string_view payload) {
+  const Credentials cr = claimedBy(c);
   switch (cr.form()) {
     case Credentials::Form::None: throw Error(ErrorCode::Unauthenticated, "no credentials");
     case Credentials::Form::Bearer: return s_.auth.authenticateBearer(cr);
@@ -165,8 +171,8 @@ void ThriftHandler::call(const char* method, const schema::Credential& credentia
   int64_t retry = 0;
   try {
     if (!s_.failureLimiter.allow(remote_, retry, false)) {
-      s_.service.recordRefusal(credential.__isset.key_id ? credential.key_id : "anonymous", target,
-                               "too many failed authentications", remote_);
+      s_.service.recordRefusal(claimedBy(credential).unverifiedActor(), target, "too many failed authentications",
+                               remote_);
       throw Error(ErrorCode::RateLimited, "too many failed authentications from this address; retry later");
     }
     Principal who;
@@ -176,10 +182,7 @@ void ThriftHandler::call(const char* method, const schema::Credential& credentia
       if (e.code() != ErrorCode::Unauthenticated) throw;
       int64_t ignored = 0;
       s_.failureLimiter.allow(remote_, ignored, true);
-      Credentials claimed;
-      if (credential.__isset.token) claimed.authorization = "Bearer " + credential.token;
-      if (credential.__isset.key_id) claimed.keyId = credential.key_id;
-      s_.service.recordRefusal(claimed.claimedKeyId(), target, e.what(), remote_);
+      s_.service.recordRefusal(claimedBy(credential).unverifiedActor(), target, e.what(), remote_);
       throw;
     }
     if (!s_.clientLimiter.allow(who.keyId, retry)) {

@@ -223,8 +223,16 @@ BOOST_AUTO_TEST_CASE(every_authentication_failure_gets_the_same_401) {
   // The audit log says why, the clients never do.
   gw.service->flushAudit();
   std::string reasons;
+  std::set<std::string> actors;
   for (const auto& e : gw.store->listAudit(0, 1000))
-    if (e.action == "refused") reasons += e.detail + "\n";
+    if (e.action == "refused") {
+      reasons += e.detail + "\n";
+      actors.insert(e.actor);
+    }
+  // A claimed key id is not a proven one: refusals name it as unverified.
+  BOOST_TEST(actors.count("unverified:" + client.keyId) == 1u);
+  BOOST_TEST(actors.count("anonymous") == 1u);
+  BOOST_TEST(actors.count(client.keyId) == 0u);
   for (const char* why : {"no credentials", "wrong secret", "unknown key id", "revoked key", "timestamp outside",
                           "nonce already used", "signature mismatch", "malformed signature"})
     BOOST_TEST(contains(reasons, why), why << " not in\n" << reasons);
