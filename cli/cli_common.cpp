@@ -77,6 +77,12 @@ std::unique_ptr<store::Store> openConfiguredStore(const Config& config) {
   return store;
 }
 
+gateway::MasterKey keyAuditLog(store::Store& store, const Config& config, bool create) {
+  auto masterKey = gateway::MasterKey::load(config.getString("auth.master_key"), config.getString("data_dir"), create);
+  store.setAuditKey(masterKey.derive(store::kAuditKeyPurpose));
+  return masterKey;
+}
+
 std::string hmacSalt(const Config& config, bool create) {
   if (auto s = config.getString("mappings.hmac_salt"); !s.empty()) return s;
   if (const char* env = std::getenv("GOVSYNC_HMAC_SALT")) return env;

@@ -12,6 +12,7 @@
 
 #include "core/config/config.h"
 #include "core/store/store.h"
+#include "gateway/auth/keys.h"
 
 namespace govsync::cli {
 
@@ -43,6 +44,12 @@ Config loadConfig(const Args& args);
 /// Store options from the configuration.
 store::StoreOptions storeOptions(const Config& config);
 std::unique_ptr<store::Store> openConfiguredStore(const Config& config);
+/// The master key, looked up as `serve` does (auth.master_key, else
+/// <data_dir>/master_key — created when `create` is set), with `store`'s audit
+/// chain keyed by the key derived from it. Every command that appends audit
+/// entries or verifies them calls this before it acts: the store refuses both
+/// without the key. Throws Error(Config) when there is no master key.
+gateway::MasterKey keyAuditLog(store::Store& store, const Config& config, bool create);
 /// The installation's hmac_key salt: mappings.hmac_salt, else the
 /// environment's GOVSYNC_HMAC_SALT, else <data_dir>/hmac_salt — created with
 /// 256 random bits (mode 0600) the first time when `create` is set.

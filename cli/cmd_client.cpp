@@ -27,8 +27,7 @@ int clientAdd(const std::vector<std::string>& argv) {
     throw Error::invalid("usage: govsync client add --name NAME --department DEPT --scopes SCOPE,...");
   const Config config = loadConfig(args);
   auto store = openConfiguredStore(config);
-  const auto masterKey =
-      gateway::MasterKey::load(config.getString("auth.master_key"), config.getString("data_dir"), true);
+  const auto masterKey = keyAuditLog(*store, config, true);
   const auto made = gateway::makeClient(*name, *department, gateway::splitList(*scopes), masterKey);
   store->addClient(made.client);
   std::string scopeList;
@@ -65,7 +64,9 @@ int clientList(const std::vector<std::string>& argv) {
 int clientRevoke(const std::vector<std::string>& argv) {
   Args args(argv, {}, {});
   if (args.positional().size() != 1) throw Error::invalid("usage: govsync client revoke NAME|KEY_ID");
-  auto store = openConfiguredStore(loadConfig(args));
+  const Config config = loadConfig(args);
+  auto store = openConfiguredStore(config);
+  keyAuditLog(*store, config, false);  // before the change it audits
   const auto& who = args.positional()[0];
   if (!store->revokeClient(who)) throw Error::notFound("no active client with the name or key id '" + who + "'");
   store->appendAudit(cliAudit("admin.client.revoke", who, "{}"));

@@ -52,8 +52,7 @@ int serve(const std::vector<std::string>& argv) {
   const auto httpOptions = gateway::HttpOptions::fromConfig(config);
   const auto thriftOptions = gateway::ThriftOptions::fromConfig(config);
   auto store = openConfiguredStore(config);
-  const auto masterKey =
-      gateway::MasterKey::load(config.getString("auth.master_key"), config.getString("data_dir"), true);
+  const auto masterKey = keyAuditLog(*store, config, true);
   mapping::MappingSet mappings(config.getString("mappings.dir"), config.getString("mappings.codes_dir"),
                                hmacSalt(config, true));
   std::cout << "govsync serving\n"

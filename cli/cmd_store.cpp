@@ -130,13 +130,30 @@ int readFeed(const std::vector<std::string>& argv) {
 
 int verifyAudit(const std::vector<std::string>& argv) {
   Args args(argv, {}, {});
-  auto store = openConfiguredStore(loadConfig(args));
-  auto v = store->verifyAudit();
+  const Config config = loadConfig(args);
+  auto store = openConfiguredStore(config);
+  try {
+    keyAuditLog(*store, config, false);
+  } catch (const Error& e) {
+    throw Error::config(std::string("the audit log cannot be verified without the master key it is chained with: ") +
+                        e.what());
+  }
+  const auto v = store->verifyAudit();
   if (v.ok) {
-    std::cout << "audit log intact: " << v.entries << " entries, hash chain verified\n";
+    std::cout << "audit log intact: " << v.entries << " entries, hash chain verified";
+    if (v.entries > 0)  // then at least one is keyed
+      std::cout << " (keyed with the master key from entry " << v.keyedFrom
+                << (v.keyedFrom > 1 ? "; the entries before it were written before the key and are covered by it" : "")
+                << "); head " << v.headHash;
+    std::cout << "\n";
     return 0;
   }
-  std::cout << "audit log TAMPERED: " << v.problem << "\n";
+  if (v.reason == "not keyed" || v.reason == "wrong key") {
+    std::cout << "audit log NOT VERIFIED: " << v.problem << "\n";
+    return 1;
+  }
+  std::cout << "audit log TAMPERED: " << v.problem << "\n"
+            << "  first broken entry: " << v.brokenSeq << " (" << v.reason << ")\n";
   return 1;
 }
 
@@ -149,7 +166,8 @@ void addStoreCommands(std::vector<Command>& out) {
   out.push_back({"records get", "print one record as JSON (masked unless --pii)", "RECORD_ID [--pii]", get});
   out.push_back({"feed read", "print a page of the change feed as NDJSON",
                  "[--after CURSOR] [--limit N] [--kind KIND] [--source SYSTEM] [--region PREFIX] [--pii]", readFeed});
-  out.push_back({"audit verify", "check the audit log's hash chain", "", verifyAudit});
+  out.push_back({"audit verify", "check the audit log's keyed hash chain (needs the master key, as serve does)", "",
+                 verifyAudit});
 }
 
 }  // namespace govsync::cli

@@ -123,6 +123,7 @@ int connectorReset(const std::vector<std::string>& argv) {
   for (const auto& c : connectors::connectorConfigs(config)) known = known || c.name == name;
   if (!known) throw Error::notFound("no connector named '" + name + "' in " + config.source());
   auto store = openConfiguredStore(config);
+  keyAuditLog(*store, config, false);  // before the change it audits
   const auto before = store->getCheckpoint(name);
   store->resetCheckpoint(name, args.get("to"));
   store::AuditEntry audit;
@@ -161,6 +162,7 @@ int deadLettersReplay(const std::vector<std::string>& argv) {
   Args args(argv, {"connector"}, {});
   const Config config = loadConfig(args);
   auto store = openConfiguredStore(config);
+  keyAuditLog(*store, config, false);  // before the replay it audits
   mapping::MappingSet mappings(config.getString("mappings.dir"), config.getString("mappings.codes_dir"),
                                hmacSalt(config, true));
   mappings.loadAll();

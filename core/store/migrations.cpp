@@ -201,6 +201,16 @@ CREATE INDEX review_changes_by_window ON review_changes (window_id, level, posit
       {6, "reviews: a first evaluation finds its re-evaluations by index", R"SQL(
 CREATE INDEX reviews_by_first ON reviews (first_record_id) WHERE first_record_id IS NOT NULL;
 )SQL"},
+      // Entries from keyed_from on are chained with HMAC under a key derived
+      // from the master key; those before keep their plain SHA-256 hashes.
+      // key_check identifies the key and head_mac authenticates the head; both
+      // are written with the first keyed entry (sql_store_admin.cpp).
+      {7, "audit: the chain is keyed (HMAC) from the next entry on", R"SQL(
+ALTER TABLE audit_head ADD COLUMN keyed_from {BIGINT};
+ALTER TABLE audit_head ADD COLUMN key_check TEXT;
+ALTER TABLE audit_head ADD COLUMN head_mac TEXT;
+UPDATE audit_head SET keyed_from = seq + 1;
+)SQL"},
   };
   return all;
 }

@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -132,6 +133,7 @@ class SqlStore final : public Store {
   std::vector<DeadLetter> listDeadLetters(const DeadLetterQuery& query) override;
   std::optional<DeadLetter> getDeadLetter(int64_t id) override;
 
+  void setAuditKey(std::string key) override;
   AuditEntry appendAudit(const AuditEntry& entry) override;
   std::vector<AuditEntry> appendAuditBatch(const std::vector<AuditEntry>& entries) override;
   std::vector<AuditEntry> listAudit(int64_t afterSeq, size_t limit) override;
@@ -166,10 +168,15 @@ class SqlStore final : public Store {
   /// Fills the review index for reviews stored before it existed (migration 5).
   void backfillReviewIndex(SqlConnection& conn);
 
+  /// The audit key, or Error(Config) when none was set.
+  std::string auditKey() const;
+
   Dialect dialect_;
   std::string target_;
   SqlPool pool_;
   FeedCache feedCache_;
+  mutable std::mutex auditKeyMutex_;
+  std::string auditKey_;  ///< "" = none set
 };
 
 /// The positions in the first column of `rows`.

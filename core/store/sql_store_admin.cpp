@@ -1,9 +1,9 @@
-// SqlStore: subscriptions, checkpoints, dead letters, the audit chain and
-// API clients.
+// SqlStore: subscriptions, checkpoints, reconciliations, dead letters, API
+// clients, nonces and idempotent answers (the audit chain is in
+// sql_store_audit.cpp).
 #include <Poco/JSON/Parser.h>
 
 #include "core/store/sql_store.h"
-#include "core/util/crypto.h"
 #include "core/util/error.h"
 #include "core/util/json_writer.h"
 #include "core/util/time.h"
@@ -253,114 +253,6 @@ std::optional<DeadLetter> SqlStore::getDeadLetter(int64_t id) {
   auto rows = conn->query(std::string(kDeadLetterColumns) + " WHERE id = ?", {id});
   if (rows.empty()) return std::nullopt;
   return deadLetterFromRow(rows, 0);
-}
-
-// ------------------------------------------------------------------ audit
-
-namespace {
-// The chain: each entry's hash covers its content and the previous hash, so
-// changing or deleting any entry breaks every hash after it.
-std::string auditHash(const AuditEntry& e) {
-  std::string text;
-  text.reserve(256 + e.detail.size());
-  text.append(e.prevHash).append("\n").append(std::to_string(e.seq)).append("\n").append(std::to_string(e.at));
-  text.append("\n").append(e.actor).append("\n").append(e.action).append("\n").append(e.target);
-  text.append("\n").append(e.detail);
-  return sha256Hex(text);
-}
-
-AuditEntry auditFromRow(const SqlResult& rows, size_t r) {
-  AuditEntry e;
-  e.seq = rows.integer(r, 0);
-  e.at = rows.integer(r, 1);
-  e.actor = rows.text(r, 2);
-  e.action = rows.text(r, 3);
-  e.target = rows.text(r, 4);
-  e.detail = rows.text(r, 5);
-  e.prevHash = rows.text(r, 6);
-  e.hash = rows.text(r, 7);
-  return e;
-}
-constexpr const char* kAuditColumns = "SELECT seq, at, actor, action, target, detail, prev_hash, hash FROM audit_log";
-}  // namespace
-
-AuditEntry SqlStore::appendAudit(const AuditEntry& input) { return appendAuditBatch({input}).front(); }
-
-std::vector<AuditEntry> SqlStore::appendAuditBatch(const std::vector<AuditEntry>& inputs) {
-  if (inputs.empty()) return {};
-  auto conn = pool_.acquire();
-  return inTransaction(*conn, true, [&] {
-    auto head = conn->query("SELECT seq, hash FROM audit_head WHERE id = 1" + dialect_.forUpdate);
-    std::vector<AuditEntry> out;
-    out.reserve(inputs.size());
-    int64_t seq = head.integer(0, 0);
-    std::string prev = head.text(0, 1);
-    const int64_t now = nowMillis();
-    for (const auto& input : inputs) {
-      AuditEntry e = input;
-      e.seq = ++seq;
-      e.prevHash = prev;
-      if (!e.at) e.at = now;
-      if (e.detail.empty()) e.detail = "{}";
-      e.hash = auditHash(e);
-      conn->query(
-          "INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, "
-          "?, ?)",
-          {e.seq, e.at, e.actor, e.action, e.target, e.detail, e.prevHash, e.hash});
-      prev = e.hash;
-      out.push_back(std::move(e));
-    }
-    conn->query("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", {seq, prev});
-    return out;
-  });
-}
-
-std::vector<AuditEntry> SqlStore::listAudit(int64_t afterSeq, size_t limit) {
-  auto conn = pool_.acquire();
-  auto rows = conn->query(std::string(kAuditColumns) + " WHERE seq > ? ORDER BY seq LIMIT ?",
-                          {afterSeq, static_cast<int64_t>(limit)});
-  std::vector<AuditEntry> out;
-  for (size_t r = 0; r < rows.size(); ++r) out.push_back(auditFromRow(rows, r));
-  return out;
-}
-
-AuditVerification SqlStore::verifyAudit() {
-  auto conn = pool_.acquire();
-  return inTransaction(*conn, false, [&] {
-    AuditVerification v;
-    auto head = conn->query("SELECT seq, hash FROM audit_head WHERE id = 1");
-    std::string prev;
-    int64_t expectSeq = 1;
-    const int64_t batch = 5000;
-    for (int64_t after = 0;;) {
-      auto rows = conn->query(std::string(kAuditColumns) + " WHERE seq > ? ORDER BY seq LIMIT ?", {after, batch});
-      for (size_t r = 0; r < rows.size(); ++r) {
-        auto e = auditFromRow(rows, r);
-        if (e.seq != expectSeq) {
-          v.ok = false;
-          v.problem =
-              "entry " + std::to_string(expectSeq) + " is missing (next entry is " + std::to_string(e.seq) + ")";
-          return v;
-        }
-        if (e.prevHash != prev || auditHash(e) != e.hash) {
-          v.ok = false;
-          v.problem = "entry " + std::to_string(e.seq) + " was changed (its hash does not match its content)";
-          return v;
-        }
-        prev = e.hash;
-        ++expectSeq;
-        ++v.entries;
-        after = e.seq;
-      }
-      if (static_cast<int64_t>(rows.size()) < batch) break;
-    }
-    if (head.integer(0, 0) != v.entries || head.text(0, 1) != prev) {
-      v.ok = false;
-      v.problem = "the log ends at entry " + std::to_string(v.entries) + " but its head records entry " +
-                  std::to_string(head.integer(0, 0)) + ": entries were deleted from the end";
-    }
-    return v;
-  });
 }
 
 // ---------------------------------------------------------------- clients

@@ -144,10 +144,23 @@ struct AuditEntry {
   std::string hash;
 };
 
+/// What the audit chain's key is derived under: deriveKey(master key, this)
+/// (core/util/crypto.h). The master key is not in the database.
+inline constexpr std::string_view kAuditKeyPurpose = "govsync audit chain v1";
+
 struct AuditVerification {
   bool ok = true;
   int64_t entries = 0;
-  std::string problem;  ///< first inconsistency found
+  /// The first entry chained with the key (HMAC); entries before it were
+  /// written before the key was introduced and keep their plain SHA-256
+  /// hashes, covered by the first keyed entry's MAC. Past `entries`: none keyed yet.
+  int64_t keyedFrom = 0;
+  std::string headHash;   ///< the last entry's hash (compare between runs: a rollback shows)
+  int64_t brokenSeq = 0;  ///< the first entry found broken (0 when ok)
+  /// Why, when not ok: "changed", "deleted", "reordered", "recomputed without
+  /// the key", "wrong key" or "not keyed".
+  std::string reason;
+  std::string problem;  ///< first inconsistency found, for people
 };
 
 struct ApiClient {
@@ -406,10 +419,19 @@ class Store {
   virtual std::optional<DeadLetter> getDeadLetter(int64_t id) = 0;
 
   // --- audit ---
+  /// Keys the audit chain: `key` is deriveKey(master key, kAuditKeyPurpose).
+  /// Entries are chained with HMAC-SHA256 under it, so someone who can write
+  /// the database but lacks the master key cannot re-compute the chain.
+  /// Without a key, appendAudit(Batch) and verifyAudit throw Error(Config).
+  virtual void setAuditKey(std::string key) = 0;
+  /// Throws Error(Config) when the log is chained with another key, and
+  /// Error(Corrupt) when its head was changed outside govsync (nothing is
+  /// appended to a log that would hide it).
   virtual AuditEntry appendAudit(const AuditEntry& entry) = 0;
   /// Appends several entries, in order, in one transaction.
   virtual std::vector<AuditEntry> appendAuditBatch(const std::vector<AuditEntry>& entries) = 0;
   virtual std::vector<AuditEntry> listAudit(int64_t afterSeq, size_t limit) = 0;
+  /// Checks the whole chain and its head; reports the first break.
   virtual AuditVerification verifyAudit() = 0;
 
   // --- API clients ---

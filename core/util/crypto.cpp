@@ -49,6 +49,12 @@ std::string hmacSha256Hex(std::string_view key, std::string_view data) {
   return toHex(h.data(), h.size());
 }
 
+std::string deriveKey(std::string_view masterKey, std::string_view purpose) {
+  if (masterKey.empty()) throw Error::internal("a key cannot be derived from an empty master key");
+  const auto k = hmacSha256(masterKey, purpose);
+  return std::string(reinterpret_cast<const char*>(k.data()), k.size());
+}
+
 std::string randomBytes(size_t n) {
   std::string s(n, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(s.data()), static_cast<int>(n)) != 1)

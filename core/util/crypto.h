@@ -13,6 +13,10 @@ std::array<uint8_t, 32> sha256(std::string_view data);
 std::string sha256Hex(std::string_view data);
 std::array<uint8_t, 32> hmacSha256(std::string_view key, std::string_view data);
 std::string hmacSha256Hex(std::string_view key, std::string_view data);
+/// A key for one purpose, derived from a master key so that the master key
+/// itself is never used for two things: HMAC-SHA256(master, purpose), 32
+/// raw bytes. `purpose` names the use and its version ("govsync audit chain v1").
+std::string deriveKey(std::string_view masterKey, std::string_view purpose);
 std::string toHex(const uint8_t* data, size_t n);
 /// `n` cryptographically random bytes.
 std::string randomBytes(size_t n);

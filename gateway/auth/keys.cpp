@@ -26,7 +26,9 @@ using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)
 
 std::string readKeyFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return {};
+  if (fd < 0 && errno == ENOENT) return {};
+  // Not "missing": a key file this user cannot read must not become a new (or an empty) key.
+  if (fd < 0) throw Error::config("cannot read the master key file " + path + ": " + std::strerror(errno));
   std::string bytes(kKeySize + 1, '\0');
   const ssize_t n = ::read(fd, bytes.data(), bytes.size());
   ::close(fd);
@@ -85,6 +87,8 @@ MasterKey MasterKey::fromBytes(std::string bytes) {
   if (bytes.size() != kKeySize) throw Error::config("a master key is 32 bytes");
   return MasterKey(std::move(bytes));
 }
+
+std::string MasterKey::derive(std::string_view purpose) const { return deriveKey(key_, purpose); }
 
 std::string MasterKey::encrypt(std::string_view plaintext, std::string_view aad) const {
   const std::string iv = randomBytes(kIvSize);

@@ -20,7 +20,8 @@
 
 namespace govsync::gateway {
 
-/// The 32-byte key that encrypts signing keys at rest.
+/// The 32-byte key that encrypts signing keys at rest, and from which the
+/// audit chain's key is derived (derive()).
 class MasterKey {
  public:
   /// `configured` (auth.master_key: 32 bytes as base64 or 64 hex digits)
@@ -36,6 +37,10 @@ class MasterKey {
   std::string encrypt(std::string_view plaintext, std::string_view aad) const;
   /// nullopt if the blob was not made by this key for this `aad`.
   std::optional<std::string> decrypt(std::string_view blob, std::string_view aad) const;
+  /// A key for another use, so that this one is never used for two things:
+  /// deriveKey(master, purpose) (core/util/crypto.h), e.g. the audit chain's
+  /// key under store::kAuditKeyPurpose.
+  std::string derive(std::string_view purpose) const;
 
  private:
   explicit MasterKey(std::string key) : key_(std::move(key)) {}

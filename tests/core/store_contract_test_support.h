@@ -1,7 +1,8 @@
 // Shared by the parts of the store contract suite (store_records_test.cpp,
-// store_feed_test.cpp, store_admin_test.cpp): every test case is a data test
-// case over both backends (kBackends), with helpers to expect an Error,
-// commit records, count rows, compute a record's id and build dead letters.
+// store_feed_test.cpp, store_admin_test.cpp, store_audit_test.cpp): every test
+// case is a data test case over both backends (kBackends), with helpers to
+// expect an Error, commit records, count rows, compute a record's id and build
+// dead letters.
 #pragma once
 
 #include <boost/test/data/monomorphic.hpp>

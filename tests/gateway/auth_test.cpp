@@ -222,6 +222,7 @@ BOOST_AUTO_TEST_CASE(the_rate_limiter_is_a_token_bucket_per_key) {
 BOOST_AUTO_TEST_CASE(the_audit_writer_commits_groups_in_order) {
   TempDir d;
   auto store = sqliteStore(d);
+  store->setAuditKey(MasterKey::fromBytes(randomBytes(32)).derive(store::kAuditKeyPurpose));
   {
     AuditWriter writer(*store, 64);
     std::vector<std::thread> threads;

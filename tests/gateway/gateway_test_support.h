@@ -261,6 +261,7 @@ class TestGateway {
     store::StoreOptions so;
     so.sqlitePath = dir.file("govsync.db");
     store = store::openStore(storeOptions.value_or(so));
+    store->setAuditKey(masterKey_.derive(store::kAuditKeyPurpose));  // as `serve` does
     mappings = std::make_unique<mapping::MappingSet>(dir.file("maps"), dir.file("codes"), "test-salt-0123456789abcdef");
     for (const auto& s : mappings->loadAll())
       if (!s.error.empty()) throw std::runtime_error("test mapping does not compile: " + s.error);
