@@ -384,7 +384,7 @@ load generators on the same machine. A client with \`pull:*,push:water,push:${pl
   (the first page of 1,000 real records, ${page_kb} kB of JSON); baseline: the same page, fetched once with curl, served as a
   static file by an nginx started for the run (2 workers, sendfile) and pulled with the same wrk command; runs alternate,
   medians of ${runs}; MB/s = requests/s × the page's ${page_kb} kB. Thrift pulls go through the same service and store as HTTP,
-  then each served JSON record is read back into a typed \`Record\` and written in the binary protocol.
+  then each served JSON record is decoded into a typed \`Record\` once (kept by position, \`thrift.record_cache_mb\`) and written in the binary protocol.
 - **Long-poll wake-up** (\`bench/longpoll_latency.py\`, ${rounds} rounds): a client waits in \`GET /v1/records?after=<head>&wait=30\`,
   another pushes one record; the time from just before the push is sent to the long-poll's answer (it includes the push's
   commit). Baseline: the push's own round trip (sent → answered) in the same rounds.
