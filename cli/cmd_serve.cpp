@@ -113,8 +113,26 @@ int serve(const std::vector<std::string>& argv) {
     std::cout << "  thrift:        off (thrift.enabled: false)\n";
   std::cout << "Press Ctrl-C to stop." << std::endl;
 
+  // The overdue sweep: a missed deadline becomes a new version of the
+  // review, so feed and stream readers hear of it when it happens.
+  const int64_t sweepEvery = config.getInt("reviews.overdue_sweep_seconds") * 1000;
+  int64_t lastSweep = 0;
+  auto sweepOverdue = [&] {
+    if (!sweepEvery || nowMillis() - lastSweep < sweepEvery) return;
+    lastSweep = nowMillis();
+    try {
+      size_t marked = 0;
+      for (size_t n; (n = store->markOverdueRectifications()) > 0 && marked < 100000;) marked += n;
+      if (marked) std::cout << "  reviews:       " << marked << " rectification(s) now overdue" << std::endl;
+    } catch (const std::exception& e) {
+      std::cerr << "govsync: the overdue sweep failed (will retry): " << e.what() << std::endl;
+    }
+  };
+  sweepOverdue();
+
   int sig = 0;
   while (!(sig = waitForSignal(set, 2000))) {
+    sweepOverdue();
     for (const auto& name : mappings.reloadChanged()) {
       if (auto s = mappings.status(name))
         printMappingStatus(*s);

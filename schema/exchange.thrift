@@ -225,6 +225,8 @@ struct ReviewRecord {
   26: optional Instant rectified_at
   27: optional Instant revisited_at
   28: optional string rectify_note
+  /** Set by govsync when it found the rectification still open after its due time; kept afterwards (it was late). */
+  29: optional Instant rectify_overdue_at
 }
 
 /** Environment stations, water levels, hazardous-chemical vehicle positions. */

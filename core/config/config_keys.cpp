@@ -205,6 +205,9 @@ const KeySpec& configSpec() {
                       str("calendar_file", "config/calendar/cn-holidays.csv",
                           "Public holidays and make-up working days (date,type,name CSV); years it does not list "
                           "count weekends only."),
+                      integer("overdue_sweep_seconds", 60, 0, 86400,
+                              "How often serve marks open rectifications that passed their due time (a new version "
+                              "of each, with rectify_overdue_at, so feed readers learn of it); 0 = never."),
                   }),
           section(
               "log", "Logging.",

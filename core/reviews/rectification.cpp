@@ -76,6 +76,7 @@ RectificationFields rectificationOf(const schema::ReviewRecord& r) {
   if (r.__isset.rectified_at) f.rectifiedAt = r.rectified_at;
   if (r.__isset.revisited_at) f.revisitedAt = r.revisited_at;
   if (r.__isset.rectify_note) f.note = r.rectify_note;
+  if (r.__isset.rectify_overdue_at) f.overdueAt = r.rectify_overdue_at;
   return f;
 }
 
@@ -90,6 +91,8 @@ void setRectification(schema::ReviewRecord& r, const RectificationFields& f) {
   r.__isset.revisited_at = f.revisitedAt != 0;
   r.rectify_note = f.note;
   r.__isset.rectify_note = !f.note.empty();
+  r.rectify_overdue_at = f.overdueAt;
+  r.__isset.rectify_overdue_at = f.overdueAt != 0;
 }
 
 RectificationFields afterStep(const RectificationFields& before, RectifyState to, int64_t atMs,

@@ -53,6 +53,7 @@ struct RectificationFields {
   int64_t rectifiedAt = 0;  ///< when it entered FED_BACK (the rectification was done and reported)
   int64_t revisitedAt = 0;  ///< when it entered REVISITED
   std::string note;         ///< the latest step's note
+  int64_t overdueAt = 0;    ///< when it was found open past its due time (kept once set)
 
   bool operator==(const RectificationFields&) const = default;
 };

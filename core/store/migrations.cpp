@@ -211,6 +211,15 @@ ALTER TABLE audit_head ADD COLUMN key_check TEXT;
 ALTER TABLE audit_head ADD COLUMN head_mac TEXT;
 UPDATE audit_head SET keyed_from = seq + 1;
 )SQL"},
+      // The overdue sweep (Store::markOverdueRectifications) finds open
+      // rectifications (VERIFYING 2, RECTIFYING 3, APPEALED 6) past their due
+      // time that it has not marked yet, through a partial index over exactly
+      // those. Reviews already overdue are found by the first sweep.
+      {8, "reviews: open rectifications found overdue are marked (overdue_at)", R"SQL(
+ALTER TABLE reviews ADD COLUMN overdue_at {BIGINT};
+CREATE INDEX reviews_awaiting_overdue ON reviews (due_at)
+  WHERE overdue_at IS NULL AND deleted = 0 AND state IN (2, 3, 6) AND due_at IS NOT NULL;
+)SQL"},
   };
   return all;
 }
@@ -249,15 +258,19 @@ void SqlStore::migrate() {
                           std::to_string(current) + ", newer than this govsync knows (" + std::to_string(known) +
                           "): upgrade govsync");
     }
+    bool backfillReviews = false;
     for (const auto& m : migrations()) {
       // Each migration not recorded runs, in order (in practice those after
       // `current`; a test removes one to run it again).
       if (applied.count(m.version)) continue;
       conn->execScript(dialect_.ddl(m.ddl));
-      if (m.version == 5) backfillReviewIndex(*conn);
+      backfillReviews = backfillReviews || m.version == 5;
       conn->query("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
                   {int64_t{m.version}, std::string(m.description), nowMillis()});
     }
+    // After every migration: the index rows are written with the columns the
+    // later migrations added to the table (overdue_at, 8).
+    if (backfillReviews) backfillReviewIndex(*conn);
   });
 }
 

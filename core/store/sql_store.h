@@ -156,6 +156,7 @@ class SqlStore final : public Store {
   RectificationResult updateRectification(const std::string& recordId, reviews::RectifyState toState,
                                           const std::string& actor, const std::string& note, const std::string& reason,
                                           int64_t nowMs) override;
+  size_t markOverdueRectifications(int64_t nowMs, size_t limit) override;
 
  private:
   CommitResult commitInTransaction(SqlConnection& conn, std::vector<PreparedRecord>& records, const CommitBatch& batch);

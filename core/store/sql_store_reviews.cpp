@@ -121,12 +121,13 @@ void insertRows(SqlConnection& conn, bool bulk, const std::string& table, const 
 namespace {
 
 const std::vector<std::string> kReviewColumns{
-    "record_id", "source_system", "department",   "agency_code", "window_id",   "item_code",      "channel",  "case_no",
-    "level",     "eval_seq",      "evaluated_at", "event_day",   "event_month", "deleted",        "position", "state",
-    "due_at",    "rectified_at",  "revisited_at", "note",        "excluded",    "first_record_id"};
+    "record_id",    "source_system", "department", "agency_code",     "window_id",    "item_code",
+    "channel",      "case_no",       "level",      "eval_seq",        "evaluated_at", "event_day",
+    "event_month",  "deleted",       "position",   "state",           "due_at",       "rectified_at",
+    "revisited_at", "note",          "excluded",   "first_record_id", "overdue_at"};
 const std::vector<std::string> kReviewTypes{
-    "text", "text", "text",   "text",   "text",   "text",   "text",   "text",   "bigint", "bigint", "bigint",
-    "text", "text", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "text",   "bigint", "text"};
+    "text", "text",   "text",   "text",   "text",   "text",   "text",   "text", "bigint", "bigint", "bigint", "text",
+    "text", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "text", "bigint", "text",   "bigint"};
 
 std::string upsertTail() {
   std::string set;
@@ -182,7 +183,8 @@ std::vector<SqlValue> indexRow(const Record& record, int64_t position) {
           orNull(rect.revisitedAt),
           rect.note,
           int64_t{rect.state == S::REJECTED_MALICIOUS},
-          namedFirstReview(record)};
+          namedFirstReview(record),
+          orNull(rect.overdueAt)};
 }
 
 std::vector<SqlValue> stepRow(const std::string& recordId, const RectificationStep& s) {
@@ -242,8 +244,8 @@ void ReviewCommit::load(const std::vector<PreparedRecord>& records) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   static const std::string kSelect =
-      "SELECT record_id, level, department, window_id, state, due_at, rectified_at, revisited_at, note FROM reviews "
-      "WHERE record_id ";
+      "SELECT record_id, level, department, window_id, state, due_at, rectified_at, revisited_at, note, overdue_at "
+      "FROM reviews WHERE record_id ";
   auto take = [&](const SqlResult& rows) {
     for (size_t r = 0; r < rows.size(); ++r) {
       Row& row = rows_[rows.text(r, 0)];
@@ -256,6 +258,7 @@ void ReviewCommit::load(const std::vector<PreparedRecord>& records) {
       row.rect.rectifiedAt = rows.isNull(r, 6) ? 0 : rows.integer(r, 6);
       row.rect.revisitedAt = rows.isNull(r, 7) ? 0 : rows.integer(r, 7);
       row.rect.note = rows.text(r, 8);
+      row.rect.overdueAt = rows.isNull(r, 9) ? 0 : rows.integer(r, 9);
     }
   };
   if (bulk_) {
@@ -529,41 +532,6 @@ std::vector<ReviewStanding> SqlStore::reviewStandings(const std::vector<std::str
     }
     take(conn->query(kSelect + "IN (" + marks + ")", params));
   }
-  return out;
-}
-
-RectificationResult SqlStore::updateRectification(const std::string& recordId, RectifyState toState,
-                                                  const std::string& actor, const std::string& note,
-                                                  const std::string& reason, int64_t nowMs) {
-  const int64_t at = nowMs ? nowMs : nowMillis();
-  auto conn = pool_.acquire();
-  RectificationResult out = inTransaction(*conn, true, [&] {
-    // The record row lock (PostgreSQL; SQLite has one writer) orders this
-    // step against concurrent commits of the same review.
-    auto rows = conn->query(
-        "SELECT body, deleted FROM records WHERE record_id = ? AND kind = 'REVIEW'" + dialect_.forUpdate, {recordId});
-    if (rows.empty() || rows.integer(0, 1) != 0) throw Error::notFound("no review with record id " + recordId);
-    PreparedRecord p;
-    p.record = deserializeRecord(rows.text(0, 0));
-    const auto before = reviews::rectificationOf(p.record.review);
-    reviews::checkTransition(before.state, toState, actor, reason);
-    const int64_t seq =
-        conn->query("SELECT coalesce(max(seq), 0) + 1 FROM rectification_steps WHERE record_id = ?", {recordId})
-            .integer(0, 0);
-    p.incomingRectify = reviews::afterStep(before, toState, at, note);
-    reviews::setRectification(p.record.review, p.incomingRectify);
-    p.hash = p.incomingHash = contentHash(p.record);
-    p.rectifyAuthoritative = true;
-    p.step = RectificationStep{seq, before.state, toState, actor, at, note, reason};
-    std::vector<PreparedRecord> batch{std::move(p)};
-    CommitResult committed = commitInTransaction(*conn, batch, CommitBatch{});
-    RectificationResult r;
-    r.outcome = committed.outcomes.at(0);
-    r.headPosition = committed.headPosition;
-    r.rectification = *readRectification(*conn, recordId);
-    return r;
-  });
-  notifier_.publish(out.headPosition);
   return out;
 }
 

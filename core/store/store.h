@@ -474,6 +474,14 @@ class Store {
   virtual RectificationResult updateRectification(const std::string& recordId, reviews::RectifyState toState,
                                                   const std::string& actor, const std::string& note,
                                                   const std::string& reason, int64_t nowMs = 0) = 0;
+  /// The overdue sweep: marks up to `limit` open rectifications (VERIFYING,
+  /// RECTIFYING, APPEALED) whose due time passed before `nowMs` (0 = now)
+  /// and that are not marked yet — each gets a new version with
+  /// rectify_overdue_at set, so the feed tells its readers the moment a
+  /// deadline is missed, not only when they next read the review. Returns
+  /// how many were marked; `govsync serve` runs it every
+  /// reviews.overdue_sweep_seconds.
+  virtual size_t markOverdueRectifications(int64_t nowMs = 0, size_t limit = 1000) = 0;
 
   /// Sets how rectifications are timed (default: 5 working days, weekends
   /// only). Applies to reviews stored afterwards.

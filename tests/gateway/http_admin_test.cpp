@@ -197,17 +197,19 @@ BOOST_AUTO_TEST_CASE(govsync_serve_runs_the_gateway_end_to_end) {
   BOOST_TEST_REQUIRE(cli, "GOVSYNC_CLI is set by ctest");
   TempDir d;
   d.write("maps/tiny.yaml", kTinyMapping);
+  d.write("maps/tinyreview.yaml", kTinyReviewMapping);
   fs::create_directories(d.file("codes"));
   // A file connector beside the gateway, so /metrics and /v1/connectors have a connector to show.
   d.write("drop/a.ndjson", tinyRow("F1") + "\n" + tinyRow("F2", ",\"sat\":\"x\"") + "\n");
   const std::string config = d.write(
       "govsync.yaml", "data_dir: " + d.file("data") + "\nmappings:\n  dir: " + d.file("maps") +
                           "\n  codes_dir: " + d.file("codes") +
-                          "\nhttp:\n  port: 0\nthrift:\n  port: 0\nconnectors:\n  - name: drop\n    type: file\n" +
+                          "\nhttp:\n  port: 0\nthrift:\n  port: 0\nreviews:\n  overdue_sweep_seconds: 1\nconnectors:\n "
+                          " - name: drop\n    type: file\n" +
                           "    mapping: tiny\n    interval_seconds: 1\n    options:\n      dir: " + d.file("drop") +
                           "\n      pattern: \"*.ndjson\"\n      format: ndjson\n      stable_seconds: 0\n");
   auto add = runProgram({cli, "client", "add", "--config", config, "--name", "e2e", "--department", "水务集团",
-                         "--scopes", "push:tiny,pull:*,admin"});
+                         "--scopes", "push:tiny,push:tinyreview,pull:*,admin"});
   BOOST_TEST_REQUIRE(add.exit == 0, add);
   const auto at = add.out.find("token:");
   BOOST_TEST_REQUIRE(at != std::string::npos, add);
@@ -245,6 +247,20 @@ BOOST_AUTO_TEST_CASE(govsync_serve_runs_the_gateway_end_to_end) {
   auto pulled = curlRequest(url + "/v1/records", "GET", "", auth);
   BOOST_TEST(pulled.status == 200, pulled);
   BOOST_TEST(contains(pulled.body, "\"source_id\":\"E1\""), pulled);
+
+  // A bad review long past its deadline: serve's overdue sweep gives it a new version.
+  auto bad = curlRequest(url + "/v1/push/tinyreview", "POST",
+                         R"([{"id":"RV1","level":"1","at":"2026-01-05T02:00:00Z"}])", auth + kJson);
+  BOOST_TEST_REQUIRE(bad.status == 200, bad);
+  const std::string reviewId = str(item(bad.json(), "results", 0), "record_id");
+  std::string review;
+  for (int i = 0; i < 100 && !contains(review, "rectify_overdue_at"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    review = curlRequest(url + "/v1/records/" + reviewId, "GET", "", auth).body;
+  }
+  BOOST_TEST(contains(review, "\"rectify_overdue_at\""), review);
+  BOOST_TEST(contains(review, "\"version\":2"), review);
+  BOOST_TEST(contains(readFile(log), "1 rectification(s) now overdue"), readFile(log));
 
   // The connector's figures, from the sync engine.
   std::string metrics;
