@@ -77,9 +77,61 @@ std::unique_ptr<store::Store> openConfiguredStore(const Config& config) {
   return store;
 }
 
+namespace {
+
+// Writes `text` to `path` (mode 0600) through a temporary file and a rename.
+void writeOwnerOnly(const std::filesystem::path& path, const std::string& text) {
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    if (!out) throw Error::unavailable("cannot write " + tmp);
+  }
+  ::chmod(tmp.c_str(), 0600);
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw Error::unavailable("cannot create " + path.string() + ": " + ec.message());
+}
+
+std::string anchorMac(const std::string& auditKey, int64_t keyedFrom) {
+  return hmacSha256Hex(auditKey, "govsync audit anchor v1\n" + std::to_string(keyedFrom));
+}
+
+}  // namespace
+
+std::string auditAnchorProblem(store::Store& store, const Config& config, const std::string& auditKey, bool write) {
+  const auto path = std::filesystem::path(config.getString("data_dir")) / "audit_anchor";
+  const int64_t keyedFrom = store.auditKeyedFrom();
+  std::ifstream in(path);
+  if (!in) {
+    // The first command to find the log keyed writes the anchor.
+    if (write && keyedFrom > 0)
+      writeOwnerOnly(path, std::to_string(keyedFrom) + " " + anchorMac(auditKey, keyedFrom) + "\n");
+    return "";
+  }
+  int64_t anchored = 0;
+  std::string mac;
+  if (!(in >> anchored >> mac) || !constantTimeEquals(mac, anchorMac(auditKey, anchored)))
+    return path.string() +
+           " was not written with this master key (or was changed): restore it, or the master key, "
+           "from the backup";
+  if (anchored != keyedFrom)
+    return "the audit log was keyed from entry " + std::to_string(anchored) + " (" + path.string() +
+           "), but the database now says " +
+           (keyedFrom ? "entry " + std::to_string(keyedFrom) : std::string("it was never keyed")) +
+           ": its key columns were changed outside govsync, as when a rewritten log is passed off as a new one";
+  return "";
+}
+
 gateway::MasterKey keyAuditLog(store::Store& store, const Config& config, bool create) {
   auto masterKey = gateway::MasterKey::load(config.getString("auth.master_key"), config.getString("data_dir"), create);
-  store.setAuditKey(masterKey.derive(store::kAuditKeyPurpose));
+  const std::string auditKey = masterKey.derive(store::kAuditKeyPurpose);
+  store.setAuditKey(auditKey);
+  // Before the command acts: a log it could not extend stops it here.
+  store.checkAuditAppendable();
+  if (auto problem = auditAnchorProblem(store, config, auditKey, true); !problem.empty())
+    throw Error::corrupt(problem + "; run `govsync audit verify`");
   return masterKey;
 }
 
@@ -91,18 +143,8 @@ std::string hmacSalt(const Config& config, bool create) {
   std::string salt;
   if (in && std::getline(in, salt) && salt.size() >= 16) return salt;
   if (!create) return {};
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
   salt = base64UrlEncode(randomBytes(32));
-  const auto tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << salt << "\n";
-    if (!out) throw Error::unavailable("cannot write " + tmp);
-  }
-  ::chmod(tmp.c_str(), 0600);
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw Error::unavailable("cannot create " + path.string() + ": " + ec.message());
+  writeOwnerOnly(path, salt + "\n");
   return salt;
 }
 

@@ -49,7 +49,17 @@ std::unique_ptr<store::Store> openConfiguredStore(const Config& config);
 /// chain keyed by the key derived from it. Every command that appends audit
 /// entries or verifies them calls this before it acts: the store refuses both
 /// without the key. Throws Error(Config) when there is no master key.
+/// Before acting it checks that the log can be extended (the key matches,
+/// the head holds up) and that <data_dir>/audit_anchor agrees with the
+/// store on where the keyed chain starts (writing the anchor the first time
+/// the log is found keyed); Error(Corrupt) or Error(Config) otherwise.
 gateway::MasterKey keyAuditLog(store::Store& store, const Config& config, bool create);
+/// What is wrong between <data_dir>/audit_anchor and the store's keyed
+/// chain ("" = nothing): the anchor keeps, outside the database, the entry
+/// the chain is keyed from, so a database whose key columns were reset (to
+/// pass a rewritten log off as one never keyed) is caught. Writes a missing
+/// anchor when `write` is set and the log is keyed.
+std::string auditAnchorProblem(store::Store& store, const Config& config, const std::string& auditKey, bool write);
 /// The installation's hmac_key salt: mappings.hmac_salt, else the
 /// environment's GOVSYNC_HMAC_SALT, else <data_dir>/hmac_salt — created with
 /// 256 random bits (mode 0600) the first time when `create` is set.

@@ -113,6 +113,23 @@ int serve(const std::vector<std::string>& argv) {
     std::cout << "  thrift:        off (thrift.enabled: false)\n";
   std::cout << "Press Ctrl-C to stop." << std::endl;
 
+  // The audit log, checked every 10 s: a key or head changed outside
+  // govsync (or an anchor that disagrees) stops the serving of requests
+  // until it is resolved, rather than letting them go unaudited.
+  const std::string auditKey = masterKey.derive(store::kAuditKeyPurpose);
+  int64_t lastAuditCheck = 0;
+  auto checkAudit = [&] {
+    if (nowMillis() - lastAuditCheck < 10000) return;
+    lastAuditCheck = nowMillis();
+    std::string anchorProblem;
+    try {
+      anchorProblem = auditAnchorProblem(*store, config, auditKey, true);
+    } catch (const std::exception& e) {
+      anchorProblem = e.what();
+    }
+    service.checkAudit(anchorProblem);
+  };
+
   // The overdue sweep: a missed deadline becomes a new version of the
   // review, so feed and stream readers hear of it when it happens.
   const int64_t sweepEvery = config.getInt("reviews.overdue_sweep_seconds") * 1000;
@@ -132,6 +149,7 @@ int serve(const std::vector<std::string>& argv) {
 
   int sig = 0;
   while (!(sig = waitForSignal(set, 2000))) {
+    checkAudit();
     sweepOverdue();
     for (const auto& name : mappings.reloadChanged()) {
       if (auto s = mappings.status(name))

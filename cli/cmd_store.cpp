@@ -132,13 +132,21 @@ int verifyAudit(const std::vector<std::string>& argv) {
   Args args(argv, {}, {});
   const Config config = loadConfig(args);
   auto store = openConfiguredStore(config);
+  std::string auditKey;
   try {
-    keyAuditLog(*store, config, false);
+    const auto masterKey =
+        gateway::MasterKey::load(config.getString("auth.master_key"), config.getString("data_dir"), false);
+    auditKey = masterKey.derive(store::kAuditKeyPurpose);
+    store->setAuditKey(auditKey);
   } catch (const Error& e) {
     throw Error::config(std::string("the audit log cannot be verified without the master key it is chained with: ") +
                         e.what());
   }
   const auto v = store->verifyAudit();
+  if (const auto problem = auditAnchorProblem(*store, config, auditKey, false); !problem.empty()) {
+    std::cout << "audit log TAMPERED: " << problem << "\n";
+    return 1;
+  }
   if (v.ok) {
     std::cout << "audit log intact: " << v.entries << " entries, hash chain verified";
     if (v.entries > 0)  // then at least one is keyed

@@ -138,6 +138,8 @@ class SqlStore final : public Store {
   std::vector<AuditEntry> appendAuditBatch(const std::vector<AuditEntry>& entries) override;
   std::vector<AuditEntry> listAudit(int64_t afterSeq, size_t limit) override;
   AuditVerification verifyAudit() override;
+  void checkAuditAppendable() override;
+  int64_t auditKeyedFrom() override;
 
   void addClient(const ApiClient& client) override;
   std::optional<ApiClient> findClient(const std::string& keyId) override;

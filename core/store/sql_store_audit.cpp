@@ -189,6 +189,18 @@ std::vector<AuditEntry> SqlStore::appendAuditBatch(const std::vector<AuditEntry>
   });
 }
 
+void SqlStore::checkAuditAppendable() {
+  const std::string key = auditKey();
+  auto conn = pool_.acquire();
+  checkHeadForAppend(readAuditHead(*conn, ""), key);
+}
+
+int64_t SqlStore::auditKeyedFrom() {
+  auto conn = pool_.acquire();
+  const AuditHead head = readAuditHead(*conn, "");
+  return head.present && !head.keyCheck.empty() && head.hasKeyedEntries() ? head.keyedFrom : 0;
+}
+
 std::vector<AuditEntry> SqlStore::listAudit(int64_t afterSeq, size_t limit) {
   auto conn = pool_.acquire();
   auto rows = conn->query(std::string(kAuditColumns) + " WHERE seq > ? ORDER BY seq LIMIT ?",

@@ -433,6 +433,14 @@ class Store {
   virtual std::vector<AuditEntry> listAudit(int64_t afterSeq, size_t limit) = 0;
   /// Checks the whole chain and its head; reports the first break.
   virtual AuditVerification verifyAudit() = 0;
+  /// Throws what appendAudit would (wrong key, a head changed outside
+  /// govsync) without appending: commands check before they act, and a
+  /// gateway whose log cannot be written stops serving until it can.
+  virtual void checkAuditAppendable() = 0;
+  /// The first entry chained with the key; 0 while no entry is (a new or
+  /// just upgraded log). Kept outside the database too (<data_dir>/audit_anchor,
+  /// cli/cli_common.cpp), so that resetting it in the database is seen.
+  virtual int64_t auditKeyedFrom() = 0;
 
   // --- API clients ---
   virtual void addClient(const ApiClient& client) = 0;

@@ -415,6 +415,11 @@ void HttpGateway::Impl::dispatch(HttpCall& call) {
         }
         return call.sendJson(401, errorBody("unauthenticated", "authentication failed"));
       }
+      // Nothing is served that could not be audited (ExchangeService::auditFault).
+      if (!service.auditFault().empty()) {
+        call.response.set("Retry-After", "30");
+        service.requireAuditable();
+      }
       if (!clientLimiter.allow(call.principal->keyId, retry)) {
         call.response.set("Retry-After", std::to_string(retry));
         service.recordRefusal(call.principal->name, route.label(), "rate limit", call.remote);

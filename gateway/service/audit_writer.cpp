@@ -92,11 +92,20 @@ void AuditWriter::run() {
     for (const auto& p : batch)
       if (!p.entry.action.empty()) entries.push_back(p.entry);
     std::exception_ptr error;
+    std::string failure;
     try {
       store_.appendAuditBatch(entries);
       written_ += entries.size();
+    } catch (const std::exception& e) {
+      error = std::current_exception();
+      failure = e.what();
     } catch (...) {
       error = std::current_exception();
+      failure = "unknown error";
+    }
+    {
+      std::lock_guard lock(failureMutex_);
+      lastFailure_ = failure;
     }
     {
       std::lock_guard lock(mutex_);
@@ -113,6 +122,16 @@ void AuditWriter::run() {
     }
     done_.notify_all();
   }
+}
+
+void AuditWriter::clearFailure() {
+  std::lock_guard lock(failureMutex_);
+  lastFailure_.clear();
+}
+
+std::string AuditWriter::lastFailure() const {
+  std::lock_guard lock(failureMutex_);
+  return lastFailure_;
 }
 
 }  // namespace govsync::gateway

@@ -43,6 +43,10 @@ class AuditWriter {
   void stop();
 
   uint64_t dropped() const { return dropped_.load(); }
+  /// Why the last write failed; "" since the last one that succeeded.
+  std::string lastFailure() const;
+  /// Forgets the last failure (a check found the log writable again).
+  void clearFailure();
   uint64_t written() const { return written_.load(); }
 
  private:
@@ -64,6 +68,8 @@ class AuditWriter {
   std::condition_variable work_, done_, room_;
   std::deque<Pending> queue_;
   bool stopping_ = false, stopped_ = false;
+  mutable std::mutex failureMutex_;
+  std::string lastFailure_;  ///< guarded by failureMutex_
   std::atomic<uint64_t> dropped_{0}, written_{0};
   std::thread thread_;
 };

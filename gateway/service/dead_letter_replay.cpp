@@ -73,7 +73,7 @@ ReplayReport replayDeadLetters(store::Store& store, const mapping::MappingSet& m
           ++g.records;
         } else {
           ++g.stillFailing;
-          report.failures.push_back({r.deadLetterId, r.stage, r.field, r.error});
+          report.failures.push_back({r.deadLetterId, r.stage, r.field, r.error, r.value});
         }
       }
     }

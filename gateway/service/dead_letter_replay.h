@@ -32,6 +32,7 @@ struct ReplayGroup {
 struct ReplayFailure {
   int64_t deadLetterId = 0;
   std::string stage, field, error;
+  std::string value;  ///< the value `error` may quote (not served: ExchangeService redacts it)
 };
 
 struct ReplayReport {

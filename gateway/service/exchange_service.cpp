@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iostream>
 
 #include <Poco/JSON/Parser.h>
 
@@ -260,7 +261,45 @@ void ExchangeService::requireAdmin(const Principal& who, const std::string& what
   throw Error::notFound("not found");
 }
 
+std::string ExchangeService::auditFault() const {
+  {
+    std::lock_guard lock(auditCheckMutex_);
+    if (!auditCheckProblem_.empty()) return auditCheckProblem_;
+  }
+  return audit_.lastFailure();
+}
+
+void ExchangeService::checkAudit(const std::string& anchorProblem) {
+  std::string problem = anchorProblem;
+  if (problem.empty()) {
+    try {
+      store_.checkAuditAppendable();
+    } catch (const std::exception& e) {
+      problem = e.what();
+    }
+  }
+  std::string before;
+  {
+    std::lock_guard lock(auditCheckMutex_);
+    before = auditCheckProblem_;
+    auditCheckProblem_ = problem;
+  }
+  if (problem.empty()) {
+    audit_.clearFailure();
+    if (!before.empty()) std::cerr << "govsync: the audit log can be written again; serving" << std::endl;
+  } else if (problem != before) {
+    std::cerr << "govsync: the audit log cannot be written, so requests are refused until it can: " << problem
+              << std::endl;
+  }
+}
+
+void ExchangeService::requireAuditable() const {
+  if (!auditFault().empty())
+    throw Error::unavailable("the audit log cannot be written now; nothing is served until it can (retry later)");
+}
+
 bool ExchangeService::ready() {
+  if (!auditFault().empty()) return false;
   try {
     store_.headPosition();
     return true;

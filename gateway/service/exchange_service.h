@@ -264,6 +264,16 @@ class ExchangeService {
   void recordRefusal(const std::string& actor, const std::string& target, const std::string& reason,
                      const std::string& remote);
   /// Whether the store answers.
+  /// Why client requests are refused now ("" = they are not): the audit log
+  /// could not be written (the last append failed), or checkAudit found it
+  /// cannot be. Nothing is served that could not be audited.
+  std::string auditFault() const;
+  /// Serve's periodic check: whether the log can be extended now (the key
+  /// matches, its head holds up), with `anchorProblem` from the check of
+  /// <data_dir>/audit_anchor. Sets or clears auditFault().
+  void checkAudit(const std::string& anchorProblem);
+  /// Throws Error(Unavailable) while auditFault() is set.
+  void requireAuditable() const;
   bool ready();
   ServiceStats stats();
   /// A front's counters for stats(); the returned id removes them
@@ -308,6 +318,8 @@ class ExchangeService {
   const MasterKey& masterKey_;
   ServiceOptions options_;
   AuditWriter audit_;
+  mutable std::mutex auditCheckMutex_;
+  std::string auditCheckProblem_;  ///< from checkAudit; guarded by auditCheckMutex_
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> recordsPushed_{0}, rowsPushed_{0}, deadLettersPushed_{0}, recordsPulled_{0};
   std::mutex counterSourcesMutex_;

@@ -211,6 +211,10 @@ std::vector<store::DeadLetter> ExchangeService::listDeadLetters(const Principal&
 ReplayReport ExchangeService::replayDeadLetters(const Principal& who, const ReplayOptions& options) {
   requireAdmin(who, "deadletters/replay");
   auto report = gateway::replayDeadLetters(store_, mappings_, options);
+  for (auto& f : report.failures) {
+    if (!who.pii()) f.error = redactValue(f.error, f.value, kRedacted);  // as in the dead-letter list
+    f.value.clear();
+  }
   std::string detail;
   JsonWriter w(detail);
   w.beginObject();

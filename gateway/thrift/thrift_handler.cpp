@@ -185,6 +185,10 @@ void ThriftHandler::call(const char* method, const schema::Credential& credentia
       s_.service.recordRefusal(claimedBy(credential).unverifiedActor(), target, e.what(), remote_);
       throw;
     }
+    if (!s_.service.auditFault().empty()) {
+      retry = 30;
+      s_.service.requireAuditable();
+    }
     if (!s_.clientLimiter.allow(who.keyId, retry)) {
       s_.service.recordRefusal(who.name, target, "rate limit", remote_);
       throw Error(ErrorCode::RateLimited, "too many requests; retry after " + std::to_string(retry) + " s");

@@ -154,6 +154,22 @@ BOOST_AUTO_TEST_CASE(client_commands_append_only_with_the_master_key) {
   Run verify = runGovsync({"audit", "verify", "--data-dir", data});
   BOOST_TEST(verify.exit == 0, verify);
   BOOST_TEST(contains(verify.out, "audit log intact: 2 entries"), verify);
+
+  // The revoke found the log keyed and anchored where the keyed chain starts,
+  // outside the database: resetting the key columns in the database (to pass
+  // a rewritten log off as never keyed, which the next append would key) is
+  // caught before any command acts, and by verify.
+  BOOST_TEST_REQUIRE(std::filesystem::exists(data + "/audit_anchor"));
+  sqliteExec(data + "/govsync.db",
+             "UPDATE audit_head SET key_check = NULL, head_mac = NULL, keyed_from = seq + 1 WHERE id = 1");
+  Run stripped = runGovsync(
+      {"client", "add", "--data-dir", data, "--name", "forged", "--department", "水务集团", "--scopes", "pull:CASE"});
+  BOOST_TEST(stripped.exit != 0, stripped);
+  BOOST_TEST(contains(stripped.err, "its key columns were changed outside govsync"), stripped);
+  BOOST_TEST(!contains(runGovsync({"client", "list", "--data-dir", data}).out, "forged"));
+  Run caught = runGovsync({"audit", "verify", "--data-dir", data});
+  BOOST_TEST(caught.exit == 1, caught);
+  BOOST_TEST(contains(caught.out, "audit log TAMPERED"), caught);
 }
 
 BOOST_AUTO_TEST_CASE(the_same_commands_on_postgresql) {

@@ -319,4 +319,40 @@ BOOST_AUTO_TEST_CASE(dead_letters_quote_their_value_only_to_pii_holders) {
   BOOST_TEST(str(item(shown.json(), "dead_letters", 0), "value") == d.value, shown);
 }
 
+// Nothing is served that could not be audited: while the audit log cannot be
+// written (here its key check changed in the database), client requests get
+// 503 and /readyz fails; once it can again, they are served.
+BOOST_AUTO_TEST_CASE(requests_are_refused_while_the_audit_log_cannot_be_written) {
+  TestGateway gw;
+  auto c = gw.addClient("c", "水务集团", {"pull:*"});
+  BOOST_TEST(gw.get("/v1/records", c.bearer()).status == 200);
+  gw.service->flushAudit();
+  const std::string db = gw.dir.file("govsync.db");
+  const auto keyCheck = runProgram({"sqlite3", db, "SELECT key_check FROM audit_head WHERE id = 1"});
+  BOOST_TEST_REQUIRE(keyCheck.exit == 0, keyCheck);
+  BOOST_TEST_REQUIRE(runProgram({"sqlite3", db, "UPDATE audit_head SET key_check = 'x' WHERE id = 1"}).exit == 0);
+  gw.service->checkAudit("");
+  BOOST_TEST(!gw.service->auditFault().empty());
+  auto refused = gw.get("/v1/records", c.bearer());
+  BOOST_TEST(refused.status == 503, refused);
+  BOOST_TEST(refused.header("retry-after") == "30");
+  BOOST_TEST(str(refused.json(), "error") == "unavailable", refused);
+  BOOST_TEST(gw.get("/readyz").status == 503);
+  BOOST_TEST(gw.get("/healthz").status == 200);  // alive, not ready
+
+  std::string check = keyCheck.out;
+  check.erase(check.find_last_not_of("\n") + 1);
+  BOOST_TEST_REQUIRE(
+      runProgram({"sqlite3", db, "UPDATE audit_head SET key_check = '" + check + "' WHERE id = 1"}).exit == 0);
+  gw.service->checkAudit("");
+  BOOST_TEST(gw.service->auditFault().empty());
+  BOOST_TEST(gw.get("/v1/records", c.bearer()).status == 200);
+  BOOST_TEST(gw.get("/readyz").status == 200);
+  // And an anchor problem found by serve's check refuses likewise.
+  gw.service->checkAudit("the audit log was keyed from entry 1, but the database now says it was never keyed");
+  BOOST_TEST(gw.get("/v1/records", c.bearer()).status == 503);
+  gw.service->checkAudit("");
+  BOOST_TEST(gw.get("/v1/records", c.bearer()).status == 200);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
