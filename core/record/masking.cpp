@@ -73,15 +73,32 @@ std::string maskPhone(std::string_view phone) { return masked<maskPhoneInto>(pho
 std::string maskIdNo(std::string_view id) { return masked<maskIdNoInto>(id); }
 std::string maskName(std::string_view name) { return masked<maskNameInto>(name); }
 
-std::string redactValue(std::string_view text, std::string_view value, std::string_view replacement) {
-  if (value.size() < 3) return std::string(text);
+namespace {
+std::string replaceAll(std::string_view text, std::string_view what, std::string_view with) {
   std::string out;
   size_t from = 0;
-  for (size_t at; (at = text.find(value, from)) != std::string_view::npos; from = at + value.size()) {
+  for (size_t at; (at = text.find(what, from)) != std::string_view::npos; from = at + what.size()) {
     out.append(text.substr(from, at - from));
-    out.append(replacement);
+    out.append(with);
   }
   out.append(text.substr(from));
+  return out;
+}
+}  // namespace
+
+std::string redactValue(std::string_view text, std::string_view value, std::string_view replacement) {
+  if (value.size() < 3) return std::string(text);
+  std::string out = replaceAll(text, value, replacement);
+  // Messages quote a long value cut short, its first bytes then "..." or
+  // "…" (a time format quotes 64 bytes, a dead letter keeps 200): the
+  // longest such prefix found goes too.
+  for (size_t n = value.size() - 1; n >= 16; --n) {
+    const auto prefix = value.substr(0, n);
+    for (std::string_view ellipsis : {"...", "…"}) {
+      const std::string cut = std::string(prefix) + std::string(ellipsis);
+      if (out.find(cut) != std::string::npos) return replaceAll(out, cut, replacement);
+    }
+  }
   return out;
 }
 

@@ -301,6 +301,20 @@ BOOST_AUTO_TEST_CASE(masks_follow_gbt35273_practice) {
   BOOST_TEST(govsync::maskName("\xE5") == "\xE5");
 }
 
+// Messages that quote a value a caller may not see: every occurrence goes,
+// and so does a long value quoted cut short ("..." or "…").
+BOOST_AUTO_TEST_CASE(redacting_a_quoted_value) {
+  using govsync::redactValue;
+  BOOST_TEST(redactValue("'13912345678' is not a date; 13912345678", "13912345678", "***") ==
+             "'***' is not a date; ***");
+  BOOST_TEST(redactValue("'4' is not a level", "4", "***") == "'4' is not a level");  // too short to matter
+  const std::string longValue = "来电人 13912345678 反映 " + std::string(80, 'x');
+  const std::string cut = "'" + longValue.substr(0, 64) + "...' expected a 4-digit year for format YYYYMMDD";
+  BOOST_TEST(redactValue(cut, longValue, "***") == "'***' expected a 4-digit year for format YYYYMMDD");
+  const std::string shown = longValue.substr(0, 40) + "…";  // a dead letter keeps a long value cut short too
+  BOOST_TEST(redactValue("'" + longValue.substr(0, 30) + "…' bad", shown, "***") == "'***' bad");
+}
+
 BOOST_DATA_TEST_CASE(masked_json_masks_every_pii_field, bdata::make(kKinds), kind) {
   const Record r = fullRecord(kind);
   auto clear = parseObject(govsync::recordToJson(r, false));
