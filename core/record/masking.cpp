@@ -102,6 +102,21 @@ std::string redactValue(std::string_view text, std::string_view value, std::stri
   return out;
 }
 
+std::string redactQuoted(std::string_view text, std::string_view replacement) {
+  std::string out;
+  size_t from = 0;
+  for (size_t open; (open = text.find('\'', from)) != std::string_view::npos;) {
+    const size_t close = text.find('\'', open + 1);
+    if (close == std::string_view::npos) break;
+    out.append(text.substr(from, open + 1 - from));
+    out.append(replacement);
+    out += '\'';
+    from = close + 1;
+  }
+  out.append(text.substr(from));
+  return out;
+}
+
 std::string maskAs(schema::PiiKind kind, std::string_view value) {
   std::string out(value.size(), '\0');
   out.resize(maskAsInto(kind, value, out.data()));

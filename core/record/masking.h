@@ -25,6 +25,10 @@ std::string maskAs(schema::PiiKind kind, std::string_view value);
 /// bytes are left alone — they carry no personal data, and replacing them
 /// would garble the message.
 std::string redactValue(std::string_view text, std::string_view value, std::string_view replacement);
+/// `text` with every single-quoted span ('…') replaced by `replacement`
+/// between its quotes: for reasons that quote row content a reader may not
+/// see when the quoted value is not known (a row that could not be read).
+std::string redactQuoted(std::string_view text, std::string_view replacement);
 /// maskAs written to `out`, which has room for value.size() bytes (a mask
 /// is never longer than its value); returns the length written.
 size_t maskAsInto(schema::PiiKind kind, std::string_view value, char* out);

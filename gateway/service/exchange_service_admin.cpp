@@ -53,6 +53,14 @@ namespace {
 // Stands in for a value the caller may not see, in messages that quote it.
 constexpr std::string_view kRedacted = "***";
 
+/// A dead letter's reason as a caller without `pii` reads it: the offending
+/// value, wherever quoted (whole or cut short), and whatever else it quotes
+/// in '…' (a row that could not be read has no known value, yet its reason
+/// quotes the row) become ***.
+std::string withoutRowContent(const std::string& reason, const std::string& value) {
+  return redactQuoted(redactValue(reason, value, kRedacted), kRedacted);
+}
+
 /// Every compiler problem as a field issue named by file name, line and
 /// column — the file name only: the server's folders are no business of a
 /// client's.
@@ -156,7 +164,7 @@ MappingTestResult ExchangeService::testMapping(const Principal& who, const Mappi
         r.field = out.field;
         r.function = out.function;
         r.value = who.pii() ? out.value : std::string();
-        r.error = who.pii() ? out.error : redactValue(out.error, out.value, kRedacted);
+        r.error = who.pii() ? out.error : withoutRowContent(out.error, out.value);
         break;
     }
     result.outcomes.push_back(std::move(r));
@@ -191,7 +199,7 @@ std::vector<store::DeadLetter> ExchangeService::listDeadLetters(const Principal&
   for (auto& d : list) {
     d.cells.clear();
     if (!who.pii()) {  // the raw row and the offending value may be personal data
-      d.error = redactValue(d.error, d.value, kRedacted);
+      d.error = withoutRowContent(d.error, d.value);
       d.raw.clear();
       d.value.clear();
     }
@@ -212,7 +220,7 @@ ReplayReport ExchangeService::replayDeadLetters(const Principal& who, const Repl
   requireAdmin(who, "deadletters/replay");
   auto report = gateway::replayDeadLetters(store_, mappings_, options);
   for (auto& f : report.failures) {
-    if (!who.pii()) f.error = redactValue(f.error, f.value, kRedacted);  // as in the dead-letter list
+    if (!who.pii()) f.error = withoutRowContent(f.error, f.value);  // as in the dead-letter list
     f.value.clear();
   }
   std::string detail;

@@ -305,7 +305,12 @@ BOOST_AUTO_TEST_CASE(dead_letters_quote_their_value_only_to_pii_holders) {
   d.value = "来电 13912345678";
   d.error = "'来电 13912345678' expected a 4-digit year for format YYYYMMDDhhmmss";
   d.raw = "{\"SLSJ\":\"来电 13912345678\"}";
-  batch.deadLetters = {d};
+  // A row that could not be read: no value is known, yet the reason quotes the row.
+  store::DeadLetter unread = d;
+  unread.stage = "decode";
+  unread.field = unread.function = unread.value = "";
+  unread.error = "invalid literal '张三 13912345678' in line 1";
+  batch.deadLetters = {d, unread};
   gw.store->commit(batch);
 
   auto hidden = gw.get("/v1/deadletters", noPii.bearer());
@@ -313,6 +318,7 @@ BOOST_AUTO_TEST_CASE(dead_letters_quote_their_value_only_to_pii_holders) {
   BOOST_TEST(
       str(item(hidden.json(), "dead_letters", 0), "error") == "'***' expected a 4-digit year for format YYYYMMDDhhmmss",
       hidden);
+  BOOST_TEST(str(item(hidden.json(), "dead_letters", 1), "error") == "invalid literal '***' in line 1", hidden);
   BOOST_TEST(!contains(hidden.body, "13912345678"), hidden);
   auto shown = gw.get("/v1/deadletters", withPii.bearer());
   BOOST_TEST(str(item(shown.json(), "dead_letters", 0), "error") == d.error, shown);

@@ -313,6 +313,10 @@ BOOST_AUTO_TEST_CASE(redacting_a_quoted_value) {
   BOOST_TEST(redactValue(cut, longValue, "***") == "'***' expected a 4-digit year for format YYYYMMDD");
   const std::string shown = longValue.substr(0, 40) + "…";  // a dead letter keeps a long value cut short too
   BOOST_TEST(redactValue("'" + longValue.substr(0, 30) + "…' bad", shown, "***") == "'***' bad");
+  // A reason that quotes a row nobody could read: every quoted span.
+  BOOST_TEST(govsync::redactQuoted("invalid literal '张三 1391' at 'x', line 2", "***") ==
+             "invalid literal '***' at '***', line 2");
+  BOOST_TEST(govsync::redactQuoted("an unpaired ' stays", "***") == "an unpaired ' stays");
 }
 
 BOOST_DATA_TEST_CASE(masked_json_masks_every_pii_field, bdata::make(kKinds), kind) {
