@@ -105,7 +105,8 @@ std::string auditAnchorProblem(store::Store& store, const Config& config, const 
   const int64_t keyedFrom = store.auditKeyedFrom();
   std::ifstream in(path);
   if (!in) {
-    // The first command to find the log keyed writes the anchor.
+    // The first command to open the log writes the anchor (before its first
+    // keyed entry, if it has none yet: where it will start is known).
     if (write && keyedFrom > 0)
       writeOwnerOnly(path, std::to_string(keyedFrom) + " " + anchorMac(auditKey, keyedFrom) + "\n");
     return "";
@@ -119,8 +120,8 @@ std::string auditAnchorProblem(store::Store& store, const Config& config, const 
   if (anchored != keyedFrom)
     return "the audit log was keyed from entry " + std::to_string(anchored) + " (" + path.string() +
            "), but the database now says " +
-           (keyedFrom ? "entry " + std::to_string(keyedFrom) : std::string("it was never keyed")) +
-           ": its key columns were changed outside govsync, as when a rewritten log is passed off as a new one";
+           (keyedFrom ? "entry " + std::to_string(keyedFrom) : std::string("nothing valid")) +
+           ": its key columns were changed outside govsync, as when a rewritten log is passed off as one never keyed";
   return "";
 }
 

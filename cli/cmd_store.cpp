@@ -143,7 +143,8 @@ int verifyAudit(const std::vector<std::string>& argv) {
                         e.what());
   }
   const auto v = store->verifyAudit();
-  if (const auto problem = auditAnchorProblem(*store, config, auditKey, false); !problem.empty()) {
+  // The chain's own findings first; then where it starts against the anchor.
+  if (const auto problem = auditAnchorProblem(*store, config, auditKey, false); v.ok && !problem.empty()) {
     std::cout << "audit log TAMPERED: " << problem << "\n";
     return 1;
   }

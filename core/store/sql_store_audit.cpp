@@ -198,7 +198,9 @@ void SqlStore::checkAuditAppendable() {
 int64_t SqlStore::auditKeyedFrom() {
   auto conn = pool_.acquire();
   const AuditHead head = readAuditHead(*conn, "");
-  return head.present && !head.keyCheck.empty() && head.hasKeyedEntries() ? head.keyedFrom : 0;
+  // Where the keyed chain starts, or will with the next entry: migration 7
+  // sets it and nothing legitimate moves it afterwards.
+  return head.present && head.keyedFromValid() ? head.keyedFrom : 0;
 }
 
 std::vector<AuditEntry> SqlStore::listAudit(int64_t afterSeq, size_t limit) {

@@ -437,9 +437,11 @@ class Store {
   /// govsync) without appending: commands check before they act, and a
   /// gateway whose log cannot be written stops serving until it can.
   virtual void checkAuditAppendable() = 0;
-  /// The first entry chained with the key; 0 while no entry is (a new or
-  /// just upgraded log). Kept outside the database too (<data_dir>/audit_anchor,
-  /// cli/cli_common.cpp), so that resetting it in the database is seen.
+  /// The first entry chained with the key — or to be, while none is yet (a
+  /// new or just upgraded log): it never moves once migration 7 set it. 0
+  /// when the head is missing or broken. Kept outside the database too
+  /// (<data_dir>/audit_anchor, cli/cli_common.cpp), so that moving it in the
+  /// database, to pass a rewritten log off as never keyed, is seen.
   virtual int64_t auditKeyedFrom() = 0;
 
   // --- API clients ---

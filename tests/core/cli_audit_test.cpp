@@ -140,6 +140,7 @@ BOOST_AUTO_TEST_CASE(client_commands_append_only_with_the_master_key) {
       {"client", "add", "--data-dir", data, "--name", "water", "--department", "水务集团", "--scopes", "pull:CASE"});
   BOOST_TEST_REQUIRE(add.exit == 0, add);  // makes the master key, as serve does
   BOOST_TEST(std::filesystem::exists(data + "/master_key"));
+  BOOST_TEST(std::filesystem::exists(data + "/audit_anchor"));  // before its first keyed entry
 
   // Without the master key, a command that audits refuses before it acts.
   std::filesystem::rename(data + "/master_key", d.file("master_key.bak"));
@@ -155,9 +156,9 @@ BOOST_AUTO_TEST_CASE(client_commands_append_only_with_the_master_key) {
   BOOST_TEST(verify.exit == 0, verify);
   BOOST_TEST(contains(verify.out, "audit log intact: 2 entries"), verify);
 
-  // The revoke found the log keyed and anchored where the keyed chain starts,
-  // outside the database: resetting the key columns in the database (to pass
-  // a rewritten log off as never keyed, which the next append would key) is
+  // The first command anchored where the keyed chain starts, outside the
+  // database: resetting the key columns in the database (to pass a
+  // rewritten log off as never keyed, which the next append would key) is
   // caught before any command acts, and by verify.
   BOOST_TEST_REQUIRE(std::filesystem::exists(data + "/audit_anchor"));
   sqliteExec(data + "/govsync.db",
