@@ -8,6 +8,9 @@
 #include <thrift/transport/TSSLSocket.h>
 #include <thrift/transport/TSocket.h>
 
+#include <boost/test/unit_test.hpp>
+#include <typeinfo>
+
 #include "ExchangeGateway.h"
 #include "tests/connectors/http_test_certs.h"
 #include "tests/gateway/gateway_test_support.h"
@@ -119,5 +122,27 @@ inline std::string callHeader(const std::string& method) {
 }
 /// `message` as one frame.
 inline std::string frame(const std::string& message) { return be32(static_cast<uint32_t>(message.size())) + message; }
+
+/// The Thrift front over TLS with the test CA's server certificate.
+inline gateway::ThriftOptions tlsThrift(const test::TestCertificates& certs) {
+  auto o = TestGateway::thriftDefaults();
+  o.tlsCertFile = certs.path("server.crt");
+  o.tlsKeyFile = certs.path("server.key");
+  return o;
+}
+
+/// What `f` throws, as `Exception`; fails the test on anything else or nothing.
+template <class Exception, class F>
+Exception expectThrow(F&& f) {
+  try {
+    f();
+  } catch (const Exception& e) {
+    return e;
+  } catch (const std::exception& e) {
+    BOOST_FAIL(std::string("wrong exception: ") + typeid(e).name() + ": " + e.what());
+  }
+  BOOST_FAIL("no exception");
+  return {};
+}
 
 }  // namespace govsync::gwtest
